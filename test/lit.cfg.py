@@ -1,0 +1,33 @@
+# lit configuration for r1c: compiler tests (.mlir, .r1p) and end-to-end runs.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "r1c"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".r1p"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unittests", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.r1c_obj_root, "test")
+
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+config.substitutions.append(("%r1c_src", config.r1c_src_root))
+config.substitutions.append(("%python", config.r1c_python))
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.r1c_tools_dir, append_path=True)
+
+tools = ["r1c-opt"]
+for name in ["r1c", "r1run"]:
+    if os.path.exists(os.path.join(config.r1c_tools_dir, name)):
+        tools.append(name)
+        config.available_features.add(name)
+llvm_config.add_tool_substitutions(tools, [config.r1c_tools_dir])
+
+if config.r1c_have_runtime:
+    config.available_features.add("runtime")
+if config.r1c_have_cuda:
+    config.available_features.add("cuda-compiler")
