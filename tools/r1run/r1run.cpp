@@ -1,24 +1,50 @@
 //===- r1run.cpp - Executes an r1c plan bundle -----------------------------===//
 
 #include "r1rt/Error.h"
+#include "r1rt/plan/Executor.h"
+#include "r1rt/plan/Plan.h"
 
 #include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
 #include <torch/version.h>
 
 #include <cstdio>
+#include <string>
 
 int main(int argc, char **argv) {
-  CLI::App app{"r1run: executes a plan bundle produced by `r1c compile`"};
+  CLI::App app{"r1run: executes a plan bundle produced by `r1c compile`.\n"
+               "Stages whose artifacts are complete are reused; a killed "
+               "stage resumes from its last step checkpoint."};
   std::string bundle;
+  r1rt::ExecutorOptions opts;
   app.add_option("bundle", bundle, "Plan bundle directory (X.r1plan)")
       ->required();
+  app.add_option("--out", opts.outDir,
+                 "Artifact store root; stages write to OUT/<pipeline>/")
+      ->capture_default_str();
+  app.add_option("--only", opts.only,
+                 "Run only this stage (its inputs must be complete)");
+  app.add_option("--from", opts.from,
+                 "Re-run this stage and every stage after it from scratch");
+  app.add_flag("--dry-run", opts.dryRun,
+               "Print what would run, resume or be reused; run nothing");
+  app.add_option("--threads", opts.threads,
+                 "Intra-op CPU threads (0: LibTorch's default)")
+      ->check(CLI::NonNegativeNumber);
   app.set_version_flag("--version",
                        std::string("r1run (LibTorch ") + TORCH_VERSION + ")");
   CLI11_PARSE(app, argc, argv);
-  // The plan executor lands with issue 5; until then refuse honestly.
-  std::fprintf(stderr,
-               "r1run: error: plan execution is not implemented yet in this "
-               "build (bundle '%s')\n",
-               bundle.c_str());
+
+  try {
+    r1rt::Plan plan = r1rt::loadPlan(bundle);
+    auto outcomes = r1rt::executePlan(plan, opts);
+    std::fputs(r1rt::formatSummaryTable(outcomes).c_str(), stdout);
+    return 0;
+  } catch (const r1rt::Error &e) {
+    std::fprintf(stderr, "r1run: error: %s\n", e.what());
+  } catch (const c10::Error &e) {
+    std::fprintf(stderr, "r1run: internal error from LibTorch: %s\n",
+                 e.what_without_backtrace());
+  }
   return 1;
 }

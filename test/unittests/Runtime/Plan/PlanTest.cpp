@@ -1,0 +1,74 @@
+//===- PlanTest.cpp - Tests for loading and validating plan.json ----------===//
+
+#include "r1rt/Error.h"
+#include "r1rt/plan/Plan.h"
+
+#include <gtest/gtest.h>
+
+using nlohmann::json;
+
+namespace {
+
+json validPlan() {
+  return {{"schema_version", r1rt::kPlanSchemaVersion},
+          {"pipeline", "tiny"},
+          {"seed", 17},
+          {"tokenizer", {{"kind", "chars"}, {"alphabet", "0123"}}},
+          {"models", json::object()},
+          {"datasets", json::object()},
+          {"rewards", json::object()},
+          {"losses", json::object()},
+          {"stages",
+           {{{"name", "a"}, {"kind", "pretrain"}, {"key", "00aa"},
+             {"inputs", json::array()}, {"config", json::object()}},
+            {{"name", "b"}, {"kind", "sft"}, {"key", "00bb"},
+             {"inputs", {"a"}}, {"config", {{"epochs", 2}}}}}}};
+}
+
+std::string errorOf(const json &j) {
+  try {
+    r1rt::parsePlan(j.dump(), "x.r1plan/plan.json");
+  } catch (const r1rt::Error &e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Plan, ParsesAValidPlan) {
+  r1rt::Plan p = r1rt::parsePlan(validPlan().dump(), "plan.json");
+  EXPECT_EQ(p.pipeline, "tiny");
+  EXPECT_EQ(p.seed, 17);
+  ASSERT_EQ(p.stages.size(), 2u);
+  EXPECT_EQ(p.stages[1].inputs, std::vector<std::string>{"a"});
+  EXPECT_EQ(p.stages[1].config["epochs"], 2);
+  EXPECT_EQ(p.findStage("b"), 1);
+  EXPECT_EQ(p.findStage("zz"), -1);
+}
+
+TEST(Plan, ErrorsNameTheProblem) {
+  json j = validPlan();
+  j["schema_version"] = 99;
+  EXPECT_NE(errorOf(j).find("schema version 99"), std::string::npos);
+
+  j = validPlan();
+  j.erase("seed");
+  EXPECT_NE(errorOf(j).find("missing field 'seed'"), std::string::npos);
+
+  j = validPlan();
+  j["stages"][1]["config"] = "oops";
+  EXPECT_NE(errorOf(j).find("'stages[1].config' is string, expected object"),
+            std::string::npos)
+      << errorOf(j);
+
+  j = validPlan();
+  j["stages"][0]["inputs"] = {"b"};
+  EXPECT_NE(errorOf(j).find("not in topological order"), std::string::npos);
+}
+
+TEST(Plan, RejectsMalformedText) {
+  EXPECT_THROW(r1rt::parsePlan("{", "p.json"), r1rt::Error);
+  EXPECT_THROW(r1rt::parsePlan("[1]", "p.json"), r1rt::Error);
+  EXPECT_THROW(r1rt::loadPlan("/nonexistent/x.r1plan"), r1rt::Error);
+}
+
+} // namespace
