@@ -16,6 +16,8 @@ def R1_Dialect : Dialect {
   let cppNamespace = "::r1";
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 0;
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 class R1_Op<string mnemonic, list<Trait> traits = []>

@@ -1,16 +1,18 @@
 //===- r1c-opt.cpp - mlir-opt with the r1 dialect and its passes ---------===//
 
+#include "R1/Passes.h"
 #include "R1/R1Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/Transforms/Passes.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  r1::registerR1PassesAndPipelines();
   mlir::DialectRegistry registry;
   registry.insert<r1::R1Dialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::func::FuncDialect>();

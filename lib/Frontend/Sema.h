@@ -1,0 +1,111 @@
+//===- Sema.h - Semantic analysis of a parsed .r1p pipeline ------*- C++
+//-*-===//
+//
+// Internal to the front end. Sema resolves names, checks kinds and values
+// against Signatures.h, normalizes call arguments and fills model configs.
+// Every diagnostic goes through mlir::emitError / emitWarning with a
+// FileLineColLoc; related locations are attached as notes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef R1_FRONTEND_SEMA_H
+#define R1_FRONTEND_SEMA_H
+
+#include "Frontend/AST.h"
+#include "Frontend/Frontend.h"
+#include "Frontend/Signatures.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+
+namespace r1 {
+
+/// "; did you mean 'x'?" for the closest candidate, or "" when none is close.
+std::string didYouMean(llvm::StringRef name,
+                       llvm::ArrayRef<llvm::StringRef> candidates);
+
+/// "a model", "a reject_sample stage, which produces a dataset", ...
+std::string describeRef(const ast::Decl *decl);
+
+/// Checks one pipeline in place.
+class Sema {
+public:
+  Sema(mlir::MLIRContext *context, const FrontendOptions &options,
+       std::string baseDir)
+      : context(context), options(options), baseDir(std::move(baseDir)) {}
+
+  /// Runs every check; failure when at least one error was emitted.
+  mlir::LogicalResult run(ast::Pipeline &pipeline);
+
+private:
+  //===--- Diagnostics (Sema.cpp) -----------------------------------------===//
+  mlir::InFlightDiagnostic error(mlir::Location loc, const llvm::Twine &msg);
+  void warning(mlir::Location loc, const llvm::Twine &msg);
+
+  //===--- Names (Sema.cpp) -----------------------------------------------===//
+  /// Resolves a pipeline-level name used by the current declaration; null
+  /// (after an error) when undefined or defined later.
+  const ast::Decl *resolve(ast::NameExpr &name);
+  /// The type a reference to `decl` has.
+  static ast::Expr::Type typeOf(const ast::Decl *decl);
+  /// What a dataset-valued expression can feed (CapNone on error).
+  unsigned capsOf(const ast::Expr *expr) const;
+
+  //===--- Arguments (Sema.cpp) -------------------------------------------===//
+  /// Maps `args` onto `sig` (see CallExpr), checking each value.
+  mlir::LogicalResult normalize(std::vector<ast::Arg> &args,
+                                const Signature &sig, mlir::Location callLoc,
+                                llvm::StringRef what);
+  /// Checks (and folds) one argument value against its parameter.
+  mlir::LogicalResult checkValue(ast::Arg &arg, const ParamSignature &param,
+                                 llvm::StringRef what);
+  mlir::LogicalResult checkRef(ast::Arg &arg, const ParamSignature &param,
+                               llvm::StringRef what);
+  mlir::LogicalResult checkRewardExpr(ast::Expr &expr);
+  mlir::LogicalResult checkPredicate(ast::Expr &expr);
+  /// An inline dataset call (`mix(...)`) or a dataset declaration's source.
+  mlir::LogicalResult checkDatasetCall(ast::CallExpr &call, unsigned &caps,
+                                       llvm::StringRef what);
+  /// The default of `param`, built at `loc`.
+  std::unique_ptr<ast::Expr> makeDefault(const ParamSignature &param,
+                                         mlir::Location loc);
+
+  //===--- Declarations (SemaDecls.cpp) -----------------------------------===//
+  void checkSetting(ast::Pipeline &pipeline, ast::SettingDecl &decl);
+  void checkTokenizer(ast::TokenizerDecl &decl);
+  void checkModel(ast::ModelDecl &decl);
+  void checkDeepseek(ast::ModelDecl &decl);
+  void checkDense(ast::ModelDecl &decl);
+  void checkDataset(ast::DatasetDecl &decl);
+  void checkReward(ast::RewardDecl &decl);
+  void checkLoss(ast::LossDecl &decl);
+  void checkStage(ast::StageDecl &decl);
+  void checkEval(ast::EvalDecl &decl);
+  /// Warns when a file named by the pipeline does not exist.
+  void checkFileExists(const ast::Arg *pathArg, llvm::StringRef what);
+  /// The vocabulary size models must use (0 = unknown / hf).
+  int64_t tokenizerVocab() const;
+
+  mlir::MLIRContext *context;
+  const FrontendOptions &options;
+  std::string baseDir;
+  bool hadError = false;
+
+  const ast::TokenizerDecl *tokenizer = nullptr;
+  llvm::StringMap<const ast::Decl *> declByName;
+  llvm::DenseMap<const ast::Decl *, unsigned> declIndex;
+  llvm::DenseSet<const ast::Decl *> used;
+  /// The declaration being checked and its index.
+  /// Missing-file warnings, emitted only when there is no error.
+  std::vector<std::pair<mlir::Location, std::string>> missingFiles;
+  const ast::Decl *current = nullptr;
+  unsigned currentIndex = 0;
+};
+
+} // namespace r1
+
+#endif // R1_FRONTEND_SEMA_H

@@ -1,0 +1,116 @@
+//===- Signatures.h - Argument signatures of every .r1p call ----*- C++ -*-===//
+//
+// The single table of what each stage, dataset source, reward, tokenizer,
+// setting and model field accepts: name, kind, required or default, value
+// constraint. Sema checks calls against it and fills in defaults from it;
+// docs/language.md documents it row by row.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef R1_FRONTEND_SIGNATURES_H
+#define R1_FRONTEND_SIGNATURES_H
+
+#include "Frontend/AST.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace r1 {
+
+/// The kind of value a parameter takes.
+enum class ParamType {
+  Int,         ///< integer literal
+  Float,       ///< number (an integer is accepted)
+  Bool,        ///< `true` / `false`
+  String,      ///< string literal
+  Symbol,      ///< one of `choices`, written as a bare word
+  Range,       ///< `lo..hi`
+  Ratio,       ///< `a:b[:c...]`
+  ModelOrCkpt, ///< a model (fresh weights) or a checkpoint-producing stage
+  Checkpoint,  ///< a checkpoint-producing stage
+  Dataset,     ///< a dataset, an inline `mix(...)` or a reject_sample stage
+  Reward,      ///< a reward or a weighted sum `a + 0.1 * b`
+  Predicate,   ///< a condition over rewards: `a == 1 and b >= 0.5`
+  Loss,        ///< a loss name
+  Balance,     ///< `bias(rate)` or `none` (moe balance)
+};
+
+/// A constraint on a numeric value.
+enum class Constraint {
+  None,
+  Positive,    ///< > 0
+  NonNegative, ///< >= 0
+  UnitOpen,    ///< in (0, 1]
+  Unit,        ///< in [0, 1]
+};
+
+/// One parameter of a call or one field of a model block.
+struct ParamSignature {
+  const char *name;
+  ParamType type;
+  /// Must be written.
+  bool required;
+  /// May be passed positionally (positional parameters come first).
+  bool positional;
+  /// Takes all remaining positional arguments (mix's inputs).
+  bool variadic;
+  /// Default in .r1p syntax ("1000", "3e-4", "plain", "1..3", "grpo"), or
+  /// null: absent unless written.
+  const char *defaultValue;
+  /// Symbol choices separated by '|'.
+  const char *choices;
+  Constraint constraint;
+  /// Dataset parameters: the DataCaps bits the dataset must have.
+  unsigned needCaps;
+  /// One-line description for docs and notes.
+  const char *doc;
+};
+
+/// A callable (stage kind, dataset source, reward, tokenizer) or a block.
+struct Signature {
+  const char *name;
+  llvm::ArrayRef<ParamSignature> params;
+  const char *doc;
+
+  /// The parameter called `name`, or null.
+  const ParamSignature *find(llvm::StringRef name) const;
+};
+
+/// A stage kind: its signature and what it produces.
+struct StageSignature {
+  ast::StageKind kind;
+  Signature sig;
+  /// Checkpoint, or Dataset (reject_sample).
+  ast::Expr::Type result;
+};
+
+/// Every stage kind (pretrain, sft, grpo, reject_sample, distill, ppo).
+llvm::ArrayRef<StageSignature> getStageSignatures();
+/// Dataset sources: task.arith, task.countdown, task.kk, jsonl, mix.
+llvm::ArrayRef<Signature> getDatasetSignatures();
+/// Reward functions.
+llvm::ArrayRef<Signature> getRewardSignatures();
+/// Tokenizers: chars, bytes, hf.
+llvm::ArrayRef<Signature> getTokenizerSignatures();
+/// Pipeline settings (`seed = 17`), as one signature named "settings".
+const Signature &getSettingsSignature();
+/// Eval block settings (temperature, top_p, max_new).
+const Signature &getEvalSettingsSignature();
+/// Model blocks: "deepseek", "dense", and sub-blocks "mla", "moe", "yarn".
+const Signature *lookupModelBlock(llvm::StringRef name);
+/// `bias(rate)` for moe balance.
+const Signature &getBiasSignature();
+
+/// Looks `name` up in `sigs`; null when absent.
+const Signature *lookup(llvm::ArrayRef<Signature> sigs, llvm::StringRef name);
+/// Looks a stage kind up by name; null when absent.
+const StageSignature *lookupStage(llvm::StringRef name);
+
+/// The spelling of a stage kind ("reject_sample").
+llvm::StringRef spell(ast::StageKind kind);
+/// A readable name for a parameter type ("a checkpoint").
+llvm::StringRef describe(ParamType type);
+
+} // namespace r1
+
+#endif // R1_FRONTEND_SIGNATURES_H

@@ -1,0 +1,64 @@
+//===- PlanBundle.cpp - Writes the X.r1plan bundle directory -------------===//
+
+#include "Target/PlanWriter.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OperationSupport.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace r1;
+
+/// Writes `path` through a temporary file renamed into place.
+static LogicalResult
+writeAtomically(MLIRContext *ctx, StringRef path,
+                llvm::function_ref<void(raw_ostream &)> fn) {
+  llvm::Error err = llvm::writeToOutput(path, [&](raw_ostream &os) {
+    fn(os);
+    return llvm::Error::success();
+  });
+  if (err) {
+    emitError(UnknownLoc::get(ctx))
+        << "cannot write '" << path << "': " << llvm::toString(std::move(err))
+        << "; check that the directory is writable";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult r1::writePlanBundle(ModuleOp module, StringRef dir,
+                                  StringRef sourceText, StringRef sourceDir) {
+  MLIRContext *ctx = module.getContext();
+  auto pipelines = module.getOps<PipelineOp>();
+  if (std::distance(pipelines.begin(), pipelines.end()) != 1)
+    return emitError(module.getLoc())
+           << "a plan bundle holds exactly one r1.pipeline";
+  PipelineOp pipeline = *pipelines.begin();
+  auto plan = buildPlanJson(pipeline, sourceDir);
+  if (failed(plan))
+    return failure();
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return emitError(UnknownLoc::get(ctx))
+           << "cannot create bundle directory '" << dir << "': " << ec.message()
+           << "; choose another -o path";
+  auto in = [&](StringRef name) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, name);
+    return std::string(p);
+  };
+  if (failed(writeAtomically(ctx, in("source.r1p"),
+                             [&](raw_ostream &os) { os << sourceText; })) ||
+      failed(writeAtomically(
+          ctx, in("ir.mlir"),
+          [&](raw_ostream &os) {
+            module->print(os, OpPrintingFlags().enableDebugInfo(true, false));
+          })) ||
+      // plan.json last: its presence marks a complete bundle.
+      failed(writeAtomically(ctx, in("plan.json"), [&](raw_ostream &os) {
+        os << llvm::formatv("{0:2}", *plan) << "\n";
+      })))
+    return failure();
+  return success();
+}

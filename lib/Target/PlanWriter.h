@@ -1,0 +1,40 @@
+//===- PlanWriter.h - The plan bundle: plan.json, ir.mlir, source -*- C++ -*-//
+//
+// The contract between r1c and r1run (docs/plan-format.md). plan.json holds
+// everything the runtime needs; the runtime never re-parses the .r1p file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef R1_TARGET_PLANWRITER_H
+#define R1_TARGET_PLANWRITER_H
+
+#include "R1/R1Ops.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/JSON.h"
+
+namespace r1 {
+
+/// The version of the plan.json schema this writer produces.
+constexpr int64_t kPlanSchemaVersion = 1;
+
+/// Builds plan.json for a compiled pipeline (after r1-compile-pipeline, so
+/// stages carry keys and estimates). `sourceDir` is the directory relative
+/// paths in the recipe are resolved against. Errors are emitted at the op.
+mlir::FailureOr<llvm::json::Value> buildPlanJson(PipelineOp pipeline,
+                                                 llvm::StringRef sourceDir);
+
+/// Writes the bundle directory `dir` (created if needed): plan.json,
+/// ir.mlir (the module as compiled) and source.r1p (`sourceText`). Each file
+/// is written to a temporary and renamed into place.
+mlir::LogicalResult writePlanBundle(mlir::ModuleOp module, llvm::StringRef dir,
+                                    llvm::StringRef sourceText,
+                                    llvm::StringRef sourceDir);
+
+/// Converts an attribute (integers, floats, bools, strings, arrays,
+/// dictionaries) to JSON; other attributes become their MLIR text.
+llvm::json::Value attrToJson(mlir::Attribute attr);
+
+} // namespace r1
+
+#endif // R1_TARGET_PLANWRITER_H
