@@ -1,4 +1,5 @@
-//===- r1run.cpp - Executes an r1c plan bundle -----------------------------===//
+//===- r1run.cpp - Executes an r1c plan bundle
+//-----------------------------===//
 
 #include "r1rt/Error.h"
 #include "r1rt/plan/Executor.h"
@@ -19,24 +20,33 @@ int main(int argc, char **argv) {
   r1rt::ExecutorOptions opts;
   app.add_option("bundle", bundle, "Plan bundle directory (X.r1plan)")
       ->required();
-  app.add_option("--out", opts.outDir,
-                 "Artifact store root; stages write to OUT/<pipeline>/")
-      ->capture_default_str();
+  auto *outOpt = app.add_option(
+      "--out", opts.outDir,
+      "Artifact store root; stages write to OUT/<pipeline>/ (default: the "
+      "pipeline's run_dir setting, else runs)");
   app.add_option("--only", opts.only,
                  "Run only this stage (its inputs must be complete)");
   app.add_option("--from", opts.from,
                  "Re-run this stage and every stage after it from scratch");
   app.add_flag("--dry-run", opts.dryRun,
                "Print what would run, resume or be reused; run nothing");
-  app.add_option("--threads", opts.threads,
-                 "Intra-op CPU threads (0: LibTorch's default)")
-      ->check(CLI::NonNegativeNumber);
+  auto *threadsOpt =
+      app.add_option("--threads", opts.threads,
+                     "Intra-op CPU threads (default: the pipeline's threads "
+                     "setting, else LibTorch's default)")
+          ->check(CLI::NonNegativeNumber);
   app.set_version_flag("--version",
                        std::string("r1run (LibTorch ") + TORCH_VERSION + ")");
   CLI11_PARSE(app, argc, argv);
 
   try {
     r1rt::Plan plan = r1rt::loadPlan(bundle);
+    const nlohmann::json settings =
+        plan.raw.value("settings", nlohmann::json::object());
+    if (!outOpt->count() && settings.contains("run_dir"))
+      opts.outDir = settings["run_dir"].get<std::string>();
+    if (!threadsOpt->count() && settings.contains("threads"))
+      opts.threads = settings["threads"].get<int>();
     auto outcomes = r1rt::executePlan(plan, opts);
     std::fputs(r1rt::formatSummaryTable(outcomes).c_str(), stdout);
     return 0;

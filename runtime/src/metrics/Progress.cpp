@@ -1,4 +1,5 @@
-//===- Progress.cpp - Progress bar with rate and ETA -----------------------===//
+//===- Progress.cpp - Progress bar with rate and ETA
+//-----------------------===//
 
 #include "r1rt/metrics/Progress.h"
 
@@ -50,9 +51,9 @@ std::string Progress::render(int64_t done, double elapsed,
   // The rate counts only the work done in this process (not resumed work).
   double rate = elapsed > 0 ? double(done - start_) / elapsed : 0.0;
   std::string eta = rate > 0 ? formatDuration((total_ - done) / rate) : "?";
-  std::string line = fmt::format("{} [{}] {}/{} {:.2f} {}/s elapsed {} eta {}",
-                                 label_, bar, done, total_, rate, unit_,
-                                 formatDuration(elapsed), eta);
+  std::string line =
+      fmt::format("{} [{}] {}/{} {:.2f} {}/s elapsed {} eta {}", label_, bar,
+                  done, total_, rate, unit_, formatDuration(elapsed), eta);
   if (!status.empty())
     line += " | " + status;
   return line;
@@ -74,7 +75,8 @@ void Progress::update(int64_t done, const std::string &status) {
   int decile = total_ > 0 ? static_cast<int>(10 * done / total_) : 10;
   if (decile > lastDecile_) {
     lastDecile_ = decile;
-    std::fprintf(out_, "%s\n", render(done, secondsSince(begin_), status).c_str());
+    std::fprintf(out_, "%s\n",
+                 render(done, secondsSince(begin_), status).c_str());
     std::fflush(out_);
   }
 }

@@ -1,4 +1,5 @@
-//===- TensorBoard.cpp - Scalar summaries as TensorBoard event files -------===//
+//===- TensorBoard.cpp - Scalar summaries as TensorBoard event files
+//-------===//
 
 #include "r1rt/metrics/TensorBoard.h"
 #include "r1rt/Error.h"
@@ -84,8 +85,8 @@ TensorBoardWriter::TensorBoardWriter(const std::string &logDir) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
-  path_ = (fs::path(logDir) / fmt::format("events.out.tfevents.{}.{}.{}", now,
-                                          host, ::getpid()))
+  path_ = (fs::path(logDir) /
+           fmt::format("events.out.tfevents.{}.{}.{}", now, host, ::getpid()))
               .string();
   file_ = std::fopen(path_.c_str(), "wb");
   if (!file_)
@@ -102,8 +103,8 @@ TensorBoardWriter::~TensorBoardWriter() {
     std::fclose(file_);
 }
 
-void TensorBoardWriter::addScalars(int64_t step,
-                                   const std::map<std::string, double> &scalars) {
+void TensorBoardWriter::addScalars(
+    int64_t step, const std::map<std::string, double> &scalars) {
   // Summary { repeated Value value = 1; }
   // Value { string tag = 1; float simple_value = 2; }
   std::string summary;

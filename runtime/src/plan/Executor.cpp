@@ -1,4 +1,5 @@
-//===- Executor.cpp - Runs a plan's stages through the artifact store ------===//
+//===- Executor.cpp - Runs a plan's stages through the artifact store
+//------===//
 
 #include "r1rt/plan/Executor.h"
 #include "r1rt/Error.h"
@@ -28,8 +29,8 @@ size_t editDistance(const std::string &a, const std::string &b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diag = up;
     }
   }
@@ -75,9 +76,8 @@ std::string briefSummary(const json &summary) {
 
 } // namespace
 
-std::vector<StageOutcome> executePlan(const Plan &plan,
-                                      const ExecutorOptions &options,
-                                      std::FILE *log) {
+std::vector<StageOutcome>
+executePlan(const Plan &plan, const ExecutorOptions &options, std::FILE *log) {
   if (!options.only.empty() && !options.from.empty())
     fail("--only and --from cannot be combined");
   size_t first = 0, last = plan.stages.size();
@@ -118,12 +118,11 @@ std::vector<StageOutcome> executePlan(const Plan &plan,
     if (options.dryRun) {
       out.status = resumeStep ? "would-resume" : "would-run";
       if (log)
-        std::fprintf(log, "r1run: %s (%s): %s\n", st.name.c_str(),
-                     st.kind.c_str(),
-                     resumeStep ? fmt::format("would resume from step {}",
-                                              *resumeStep)
-                                      .c_str()
-                                : "would run");
+        std::fprintf(
+            log, "r1run: %s (%s): %s\n", st.name.c_str(), st.kind.c_str(),
+            resumeStep
+                ? fmt::format("would resume from step {}", *resumeStep).c_str()
+                : "would run");
       outcomes.push_back(std::move(out));
       continue;
     }
@@ -148,21 +147,19 @@ std::vector<StageOutcome> executePlan(const Plan &plan,
       ctx.inputs.emplace(in, inArt);
     }
     if (log)
-      std::fprintf(log, "r1run: %s (%s): %s\n", st.name.c_str(),
-                   st.kind.c_str(),
-                   resumeStep ? fmt::format("resuming from step {}", *resumeStep)
-                                    .c_str()
-                              : "running");
+      std::fprintf(
+          log, "r1run: %s (%s): %s\n", st.name.c_str(), st.kind.c_str(),
+          resumeStep ? fmt::format("resuming from step {}", *resumeStep).c_str()
+                     : "running");
     if (forced)
       std::filesystem::remove_all(art.dir());
-    art.begin({{"kind", st.kind},
-               {"inputs", st.inputs},
-               {"config", st.config}});
+    art.begin(
+        {{"kind", st.kind}, {"inputs", st.inputs}, {"config", st.config}});
     auto t0 = std::chrono::steady_clock::now();
     out.summary = runner->run(ctx);
-    out.seconds = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+    out.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
     art.complete(out.summary);
     out.status = resumeStep ? "resumed" : "ran";
     outcomes.push_back(std::move(out));
@@ -178,8 +175,8 @@ std::string formatSummaryTable(const std::vector<StageOutcome> &outcomes) {
     wStatus = std::max(wStatus, o.status.size());
   }
   std::string table =
-      fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>8}  {}\n", "stage", wName,
-                  "kind", wKind, "status", wStatus, "time", "summary");
+      fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>8}  {}\n", "stage", wName, "kind",
+                  wKind, "status", wStatus, "time", "summary");
   for (const StageOutcome &o : outcomes) {
     std::string time = o.status == "ran" || o.status == "resumed"
                            ? fmt::format("{:.1f}s", o.seconds)

@@ -1,9 +1,11 @@
-//===- Plan.cpp - Loading and validating plan.json -------------------------===//
+//===- Plan.cpp - Loading and validating plan.json
+//-------------------------===//
 
 #include "r1rt/plan/Plan.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -25,17 +27,17 @@ public:
       fail("{}: missing field '{}{}'; recompile the .r1p with this r1c",
            origin_, path, field);
     const json &v = obj.at(field);
-    bool ok = v.type() == type ||
-              (type == json::value_t::number_integer &&
-               v.is_number_unsigned()) ||
-              (type == json::value_t::number_float && v.is_number());
+    bool ok =
+        v.type() == type ||
+        (type == json::value_t::number_integer && v.is_number_unsigned()) ||
+        (type == json::value_t::number_float && v.is_number());
     if (!ok)
       fail("{}: field '{}{}' is {}, expected {}", origin_, path, field,
            v.type_name(), json(type).type_name());
     return v;
   }
   std::string str(const json &o, const std::string &p,
-                   const std::string &f) const {
+                  const std::string &f) const {
     return get(o, p, f, json::value_t::string).get<std::string>();
   }
   const json &obj(const json &o, const std::string &p,
@@ -48,6 +50,14 @@ private:
 };
 
 } // namespace
+
+const json &PlanStage::ref(const std::string &role) const {
+  static const json null;
+  auto it = raw.find("inputs");
+  if (it == raw.end() || !it->is_object() || !it->contains(role))
+    return null;
+  return (*it)[role];
+}
 
 int Plan::findStage(const std::string &name) const {
   for (size_t i = 0; i < stages.size(); ++i)
@@ -93,15 +103,37 @@ Plan parsePlan(const std::string &text, const std::string &origin) {
     st.key = rd.str(s, path, "key");
     st.config = rd.obj(s, path, "config");
     st.raw = s;
-    for (const json &in : rd.get(s, path, "inputs", json::value_t::array)) {
-      if (!in.is_string())
-        fail("{}: field '{}inputs' must hold stage names", origin, path);
-      std::string name = in.get<std::string>();
-      if (!seen.count(name))
-        fail("{}: stage '{}' reads '{}', which is not an earlier stage; the "
-             "plan is not in topological order",
-             origin, st.name, name);
-      st.inputs.push_back(name);
+    // Inputs map a role to a reference ({"model"|"dataset"|"stage": name})
+    // or to an array of references; stage references are the dependencies.
+    for (const auto &[role, value] : rd.obj(s, path, "inputs").items()) {
+      std::vector<json> refs = value.is_array() ? value.get<std::vector<json>>()
+                                                : std::vector<json>{value};
+      for (const json &r : refs) {
+        std::string where = path + "inputs." + role;
+        if (!r.is_object() || r.size() != 1 || !r.begin().value().is_string())
+          fail("{}: field '{}' must be a reference like {{\"stage\": "
+               "\"name\"}}",
+               origin, where);
+        std::string refKind = r.begin().key(), name = r.begin().value();
+        const json *table = refKind == "model"     ? &plan.models
+                            : refKind == "dataset" ? &plan.datasets
+                                                   : nullptr;
+        if (refKind == "stage") {
+          if (!seen.count(name))
+            fail("{}: stage '{}' reads '{}', which is not an earlier stage; "
+                 "the plan is not in topological order",
+                 origin, st.name, name);
+          if (std::find(st.inputs.begin(), st.inputs.end(), name) ==
+              st.inputs.end())
+            st.inputs.push_back(name);
+        } else if (!table) {
+          fail("{}: field '{}' has unknown reference kind '{}'", origin, where,
+               refKind);
+        } else if (!table->contains(name)) {
+          fail("{}: field '{}' names {} '{}', which the plan does not define",
+               origin, where, refKind, name);
+        }
+      }
     }
     if (!seen.insert(st.name).second)
       fail("{}: stage '{}' appears twice", origin, st.name);
@@ -113,9 +145,10 @@ Plan parsePlan(const std::string &text, const std::string &origin) {
 Plan loadPlan(const std::string &bundleDir) {
   std::error_code ec;
   if (!fs::exists(bundleDir, ec))
-    fail("plan bundle '{}' does not exist; create it with `r1c compile FILE.r1p "
-         "-o {}`",
-         bundleDir, bundleDir);
+    fail(
+        "plan bundle '{}' does not exist; create it with `r1c compile FILE.r1p "
+        "-o {}`",
+        bundleDir, bundleDir);
   if (!fs::is_directory(bundleDir, ec))
     fail("'{}' is not a plan bundle directory; pass the X.r1plan directory "
          "that `r1c compile` wrote",

@@ -1,4 +1,5 @@
-//===- Stage.cpp - The stage runner registry -------------------------------===//
+//===- Stage.cpp - The stage runner registry
+//-------------------------------===//
 
 #include "r1rt/plan/Stage.h"
 

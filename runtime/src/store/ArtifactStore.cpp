@@ -1,4 +1,5 @@
-//===- ArtifactStore.cpp - Content-addressed, resumable stage artifacts ----===//
+//===- ArtifactStore.cpp - Content-addressed, resumable stage artifacts
+//----===//
 
 #include "r1rt/store/ArtifactStore.h"
 #include "r1rt/AtomicFile.h"

@@ -1,4 +1,5 @@
-//===- Executor.h - Runs a plan's stages through the artifact store -*- C++ -*-===//
+//===- Executor.h - Runs a plan's stages through the artifact store -*- C++
+//-*-===//
 //
 // Stages run in topological order. A stage whose artifact key already has a
 // complete, verified artifact is reused and says so; a partial one resumes
@@ -19,11 +20,12 @@
 namespace r1rt {
 
 struct ExecutorOptions {
-  std::string outDir = "runs"; ///< store root; artifacts go to outDir/<pipeline>/
-  std::string only;            ///< run just this stage (inputs must be complete)
-  std::string from;            ///< re-run this stage and everything after it
-  bool dryRun = false;         ///< print what would happen, run nothing
-  int threads = 0;             ///< intra-op threads; 0 keeps LibTorch's default
+  std::string outDir =
+      "runs";          ///< store root; artifacts go to outDir/<pipeline>/
+  std::string only;    ///< run just this stage (inputs must be complete)
+  std::string from;    ///< re-run this stage and everything after it
+  bool dryRun = false; ///< print what would happen, run nothing
+  int threads = 0;     ///< intra-op threads; 0 keeps LibTorch's default
 };
 
 /// What happened to one stage.

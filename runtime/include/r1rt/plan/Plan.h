@@ -26,9 +26,13 @@ struct PlanStage {
   std::string name;                ///< the .r1p stage name
   std::string kind;                ///< pretrain, sft, grpo, reject_sample, ...
   std::string key;                 ///< artifact key (hex)
-  std::vector<std::string> inputs; ///< names of stages this one reads
+  std::vector<std::string> inputs; ///< stages this one reads, in order
   nlohmann::json config;           ///< resolved configuration, defaults filled
   nlohmann::json raw;              ///< the whole stage object from plan.json
+
+  /// The reference under input role `role` ({"model"|"dataset"|"stage": name},
+  /// or an array of them), or null when the stage has no such input.
+  const nlohmann::json &ref(const std::string &role) const;
 };
 
 /// A loaded plan.

@@ -1,7 +1,7 @@
 //===- MetricsLogTest.cpp - Tests for the per-step metrics log ------------===//
 
-#include "r1rt/Error.h"
 #include "r1rt/metrics/MetricsLog.h"
+#include "r1rt/Error.h"
 
 #include <gtest/gtest.h>
 

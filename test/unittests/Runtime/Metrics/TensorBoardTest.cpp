@@ -1,4 +1,5 @@
-//===- TensorBoardTest.cpp - TensorBoard event files vs TensorBoard's reader ===//
+//===- TensorBoardTest.cpp - TensorBoard event files vs TensorBoard's reader
+//===//
 
 #include "r1rt/metrics/TensorBoard.h"
 

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "r1rt/Error.h"
 #include "r1rt/plan/Executor.h"
+#include "r1rt/Error.h"
 #include "r1rt/plan/Stage.h"
 
 #include <gtest/gtest.h>
@@ -114,7 +114,8 @@ TEST_F(ExecutorTest, RunsThenReusesEverything) {
 TEST_F(ExecutorTest, KilledStageResumesToTheSameResult) {
   gCrashStage = "c"; // a and b complete; c dies after checkpointing step 3
   gCrashAtStep = 4;
-  EXPECT_THROW(r1rt::executePlan(makePlan(), opts, nullptr), std::runtime_error);
+  EXPECT_THROW(r1rt::executePlan(makePlan(), opts, nullptr),
+               std::runtime_error);
   int before = gStepsRun;
   gCrashAtStep = -1;
   auto outs = r1rt::executePlan(makePlan(), opts, nullptr);

@@ -1,7 +1,7 @@
 //===- PlanTest.cpp - Tests for loading and validating plan.json ----------===//
 
-#include "r1rt/Error.h"
 #include "r1rt/plan/Plan.h"
+#include "r1rt/Error.h"
 
 #include <gtest/gtest.h>
 
@@ -10,19 +10,34 @@ using nlohmann::json;
 namespace {
 
 json validPlan() {
-  return {{"schema_version", r1rt::kPlanSchemaVersion},
-          {"pipeline", "tiny"},
-          {"seed", 17},
-          {"tokenizer", {{"kind", "chars"}, {"alphabet", "0123"}}},
-          {"models", json::object()},
-          {"datasets", json::object()},
-          {"rewards", json::object()},
-          {"losses", json::object()},
-          {"stages",
-           {{{"name", "a"}, {"kind", "pretrain"}, {"key", "00aa"},
-             {"inputs", json::array()}, {"config", json::object()}},
-            {{"name", "b"}, {"kind", "sft"}, {"key", "00bb"},
-             {"inputs", {"a"}}, {"config", {{"epochs", 2}}}}}}};
+  return {
+      {"schema_version", r1rt::kPlanSchemaVersion},
+      {"pipeline", "tiny"},
+      {"seed", 17},
+      {"tokenizer", {{"kind", "chars"}, {"alphabet", "0123"}}},
+      {"models", {{"base", {{"arch", "dense"}}}}},
+      {"datasets", {{"corpus", {{"source", "task.arith"}}}}},
+      {"rewards", json::object()},
+      {"losses", json::object()},
+      {"stages",
+       {{{"name", "a"},
+         {"kind", "pretrain"},
+         {"key", "00aa"},
+         {"inputs",
+          {{"init", {{"model", "base"}}}, {"data", {{"dataset", "corpus"}}}}},
+         {"config", json::object()}},
+        {{"name", "b"},
+         {"kind", "sft"},
+         {"key", "00bb"},
+         {"inputs", {{"init", {{"stage", "a"}}}}},
+         {"config", {{"epochs", 2}}}},
+        {{"name", "e"},
+         {"kind", "eval"},
+         {"key", "00ee"},
+         {"inputs",
+          {{"models", {{{"stage", "a"}}, {{"stage", "b"}}}},
+           {"data", {{"dataset", "corpus"}}}}},
+         {"config", json::object()}}}}};
 }
 
 std::string errorOf(const json &j) {
@@ -38,8 +53,12 @@ TEST(Plan, ParsesAValidPlan) {
   r1rt::Plan p = r1rt::parsePlan(validPlan().dump(), "plan.json");
   EXPECT_EQ(p.pipeline, "tiny");
   EXPECT_EQ(p.seed, 17);
-  ASSERT_EQ(p.stages.size(), 2u);
+  ASSERT_EQ(p.stages.size(), 3u);
+  EXPECT_EQ(p.stages[0].inputs, std::vector<std::string>{});
   EXPECT_EQ(p.stages[1].inputs, std::vector<std::string>{"a"});
+  EXPECT_EQ(p.stages[2].inputs, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(p.stages[0].ref("init")["model"], "base");
+  EXPECT_TRUE(p.stages[1].ref("data").is_null());
   EXPECT_EQ(p.stages[1].config["epochs"], 2);
   EXPECT_EQ(p.findStage("b"), 1);
   EXPECT_EQ(p.findStage("zz"), -1);
@@ -61,8 +80,18 @@ TEST(Plan, ErrorsNameTheProblem) {
       << errorOf(j);
 
   j = validPlan();
-  j["stages"][0]["inputs"] = {"b"};
+  j["stages"][0]["inputs"]["init"] = {{"stage", "b"}};
   EXPECT_NE(errorOf(j).find("not in topological order"), std::string::npos);
+
+  j = validPlan();
+  j["stages"][0]["inputs"]["data"] = {{"dataset", "corpse"}};
+  EXPECT_NE(errorOf(j).find("names dataset 'corpse'"), std::string::npos)
+      << errorOf(j);
+
+  j = validPlan();
+  j["stages"][1]["inputs"]["init"] = "a";
+  EXPECT_NE(errorOf(j).find("must be a reference"), std::string::npos)
+      << errorOf(j);
 }
 
 TEST(Plan, RejectsMalformedText) {

@@ -1,7 +1,7 @@
 //===- ArtifactStoreTest.cpp - Tests for the stage artifact store ---------===//
 
-#include "r1rt/Error.h"
 #include "r1rt/store/ArtifactStore.h"
+#include "r1rt/Error.h"
 
 #include <gtest/gtest.h>
 

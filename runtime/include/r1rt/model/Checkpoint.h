@@ -1,0 +1,39 @@
+//===- Checkpoint.h - Model weights to and from safetensors ---*- C++ -*-===//
+//
+// A model's state is its named parameters and buffers (HF names). Loading
+// checks every name, shape and dtype and converts dtype to the model's.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef R1RT_MODEL_CHECKPOINT_H
+#define R1RT_MODEL_CHECKPOINT_H
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+
+namespace r1rt {
+
+/// Parameters and buffers by dotted name (detached, on their device).
+std::map<std::string, torch::Tensor> stateDict(const torch::nn::Module &m);
+
+/// Copies `tensors` into m's parameters and buffers. Every parameter and
+/// buffer must be present with the same shape; with `strict`, an extra
+/// tensor is an error too (except lm_head.weight when the model ties it).
+/// `where` (a path) prefixes the one-line errors.
+void loadStateDict(torch::nn::Module &m,
+                   const std::map<std::string, torch::Tensor> &tensors,
+                   const std::string &where, bool strict = true);
+
+/// Saves m's state as safetensors, atomically.
+void saveCheckpoint(const torch::nn::Module &m, const std::string &path,
+                    const std::map<std::string, std::string> &metadata = {});
+
+/// Loads a safetensors checkpoint into m.
+void loadCheckpoint(torch::nn::Module &m, const std::string &path,
+                    bool strict = true);
+
+} // namespace r1rt
+
+#endif // R1RT_MODEL_CHECKPOINT_H

@@ -1,0 +1,95 @@
+//===- Supervised.h - Next-token training: pretrain, SFT, distill -*- C++
+//-*-===//
+//
+// One trainer serves pretraining (loss on every token), SFT and distillation
+// (loss on response tokens only). Examples are <bos> prompt response <eos>.
+// The data order is a per-epoch permutation derived from (seed, epoch), so a
+// resumed run needs only the step number, the weights and the optimizer state
+// to continue exactly where an uninterrupted run would be.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef R1RT_TRAIN_SUPERVISED_H
+#define R1RT_TRAIN_SUPERVISED_H
+
+#include "r1rt/data/Record.h"
+#include "r1rt/model/CausalLM.h"
+#include "r1rt/tokenizer/Tokenizer.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace r1rt {
+
+class StageArtifact;
+class MetricsLog;
+
+/// Token ids of one example; the loss covers predicting ids[t] for
+/// t >= lossFrom (lossFrom >= 1).
+struct TokenizedExample {
+  std::vector<int64_t> ids;
+  int64_t lossFrom = 1;
+};
+
+/// <bos> prompt response <eos>, truncated to maxSeq tokens. With
+/// responseOnly, the loss starts at the first response token; a record
+/// without a response is then an error naming `where`.
+TokenizedExample tokenizeExample(const Tokenizer &tokenizer,
+                                 const data::Record &record, bool responseOnly,
+                                 int64_t maxSeq, const std::string &where);
+
+/// A padded batch: tokens [B,T] and lossMask [B,T-1], where lossMask[b,t]
+/// is 1 when predicting tokens[b,t+1] counts.
+struct TokenBatch {
+  torch::Tensor tokens;
+  torch::Tensor lossMask;
+};
+TokenBatch collate(const std::vector<TokenizedExample> &examples);
+
+/// log p(tokens[:,t+1] | tokens[:,:t+1]) for every t: [B,T-1].
+torch::Tensor tokenLogprobs(CausalLM &model, const torch::Tensor &tokens);
+
+/// The permutation of [0,n) used for `epoch` under `seed`.
+std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch);
+
+struct SupervisedOptions {
+  int64_t steps = 100; ///< optimizer steps
+  int64_t batch = 16;  ///< examples per step
+  double lr = 1e-3;    ///< peak learning rate
+  int64_t warmup = 0;  ///< linear warmup steps, then cosine to 10%
+  double weightDecay = 0.0;
+  double gradClip = 1.0;   ///< global grad-norm clip (0: off)
+  int64_t saveEvery = 100; ///< step checkpoint period (0: only at the end)
+  bool responseOnly = true;
+  uint64_t seed = 0;
+  std::string label = "sft"; ///< stage name for progress and errors
+};
+
+struct SupervisedResult {
+  int64_t steps = 0;
+  double firstLoss = 0, finalLoss = 0; ///< mean loss of the first/last 10%
+  int64_t resumedFrom = 0;             ///< 0 for a fresh run
+};
+
+/// Trains `model` on `records`. Step checkpoints (weights, optimizer state)
+/// go to `artifact`; per-step metrics to `metrics`. Resumes from
+/// artifact.latestStep() when there is one. A non-finite loss aborts with an
+/// r1rt::Error naming the stage and step (policy: abort; the last step
+/// checkpoint is kept, so lowering the learning rate and re-running resumes).
+SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
+                                 const std::vector<data::Record> &records,
+                                 const SupervisedOptions &options,
+                                 StageArtifact &artifact, MetricsLog &metrics);
+
+/// Serialized optimizer state (torch::serialize archive bytes).
+std::string saveOptimizerState(torch::optim::Optimizer &optimizer);
+void loadOptimizerState(torch::optim::Optimizer &optimizer,
+                        const std::string &bytes, const std::string &where);
+
+} // namespace r1rt
+
+#endif // R1RT_TRAIN_SUPERVISED_H

@@ -1,0 +1,101 @@
+//===- Record.cpp - Dataset records and their JSONL artifact form ---------===//
+
+#include "r1rt/data/Record.h"
+#include "r1rt/AtomicFile.h"
+#include "r1rt/Error.h"
+#include "r1rt/data/Utf8.h"
+
+namespace r1rt::data {
+
+bool Record::operator==(const Record &other) const {
+  return kind == other.kind && prompt == other.prompt &&
+         response == other.response && answer == other.answer &&
+         meta == other.meta;
+}
+
+nlohmann::json toJson(const Record &record) {
+  nlohmann::json object = {{"kind", record.kind}, {"prompt", record.prompt}};
+  if (record.response)
+    object["response"] = *record.response;
+  if (record.answer)
+    object["answer"] = *record.answer;
+  if (!record.meta.empty())
+    object["meta"] = record.meta;
+  return object;
+}
+
+Record recordFromJson(const nlohmann::json &object, const std::string &where) {
+  if (!object.is_object())
+    fail("{}: a dataset record must be a JSON object; rewrite the artifact",
+         where);
+  auto text = [&](const char *key,
+                  bool required) -> std::optional<std::string> {
+    auto it = object.find(key);
+    if (it == object.end()) {
+      if (required)
+        fail("{}: record lacks \"{}\"; rewrite the artifact", where, key);
+      return std::nullopt;
+    }
+    if (!it->is_string())
+      fail("{}: record field \"{}\" must be a string; rewrite the artifact",
+           where, key);
+    return it->get<std::string>();
+  };
+  Record record;
+  record.kind = *text("kind", true);
+  record.prompt = *text("prompt", true);
+  record.response = text("response", false);
+  record.answer = text("answer", false);
+  if (auto it = object.find("meta"); it != object.end()) {
+    if (!it->is_object())
+      fail("{}: record field \"meta\" must be an object; rewrite the artifact",
+           where);
+    record.meta = *it;
+  }
+  return record;
+}
+
+std::string toJsonl(const std::vector<Record> &records) {
+  std::string out;
+  for (const Record &record : records) {
+    out += toJson(record).dump(-1, ' ', false,
+                               nlohmann::json::error_handler_t::replace);
+    out += '\n';
+  }
+  return out;
+}
+
+void writeRecords(const std::string &path, const std::vector<Record> &records) {
+  writeFileAtomic(path, toJsonl(records));
+}
+
+std::vector<Record> readRecords(const std::string &path) {
+  std::string text = readFile(path);
+  std::vector<Record> records;
+  size_t lineNo = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos)
+      end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    ++lineNo;
+    start = end + 1;
+    std::string where = fmt::format("{}:{}", path, lineNo);
+    if (line.empty())
+      continue;
+    if (auto bad = findInvalidUtf8(line))
+      fail("{}: ill-formed UTF-8 at byte {}; the artifact is corrupt, delete "
+           "it to regenerate",
+           where, *bad + 1);
+    nlohmann::json object =
+        nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (object.is_discarded())
+      fail("{}: not valid JSON; the artifact is corrupt, delete it to "
+           "regenerate",
+           where);
+    records.push_back(recordFromJson(object, where));
+  }
+  return records;
+}
+
+} // namespace r1rt::data

@@ -1,0 +1,196 @@
+//===- AnswerMatch.cpp - answer_match and countdown rewards ---------------===//
+//
+// answer_match is the task-aware accuracy reward: it takes the last
+// <tag>…</tag> of the completion and checks it the way the record's task
+// defines correctness (countdown: equation check; kk: every role; otherwise
+// exact numeric equivalence, else whitespace-normalized string equality).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Support.h"
+#include "r1rt/reward/Equation.h"
+#include "r1rt/reward/ExactNumber.h"
+#include "r1rt/reward/KnightsKnaves.h"
+
+namespace r1rt::reward {
+
+namespace {
+
+/// Collapses runs of ASCII whitespace to one space and trims the ends.
+std::string normalizeSpace(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : trimSpace(text)) {
+    bool isSpace = c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+                   c == '\f' || c == '\v';
+    if (isSpace) {
+      space = true;
+      continue;
+    }
+    if (space)
+      out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+/// The countdown problem of a record, or an error naming the record kind.
+void countdownProblem(const data::Record &record, const char *reward,
+                      std::vector<int64_t> &numbers, int64_t &target) {
+  try {
+    numbers = record.meta.at("numbers").get<std::vector<int64_t>>();
+    target = record.meta.at("target").get<int64_t>();
+  } catch (const nlohmann::json::exception &) {
+    fail("reward {}: record (kind '{}') lacks meta numbers/target; use a "
+         "task.countdown dataset",
+         reward, record.kind);
+  }
+}
+
+class AnswerMatch : public Reward {
+public:
+  explicit AnswerMatch(std::string tag)
+      : Reward({"answer_match",
+                "1 if the last <" + tag + "> answer is correct for the task",
+                0.0, 1.0, true, true}),
+        tag(std::move(tag)) {}
+
+  double score(std::string_view completion,
+               const data::Record &record) const override {
+    std::optional<std::string_view> content = lastTagContent(completion, tag);
+    if (record.kind == "countdown") {
+      std::vector<int64_t> numbers;
+      int64_t target;
+      countdownProblem(record, "answer_match", numbers, target);
+      return content && checkCountdown(*content, numbers, target) ==
+                            CountdownVerdict::Correct
+                 ? 1.0
+                 : 0.0;
+    }
+    if (record.kind == "kk") {
+      std::vector<std::string> names;
+      std::vector<bool> knights;
+      try {
+        names = record.meta.at("names").get<std::vector<std::string>>();
+        knights = record.meta.at("knights").get<std::vector<bool>>();
+      } catch (const nlohmann::json::exception &) {
+        fail("reward answer_match: kk record lacks meta names/knights; "
+             "regenerate the dataset");
+      }
+      if (!content)
+        return 0.0;
+      auto roles = parseKkAnswer(trimSpace(*content), names);
+      return roles && *roles == knights ? 1.0 : 0.0;
+    }
+    if (!record.answer)
+      fail("reward answer_match: record (kind '{}') has no answer; map one "
+           "with jsonl(..., answer = \"field\")",
+           record.kind);
+    if (!content)
+      return 0.0;
+    return answersEquivalent(*content, *record.answer) ? 1.0 : 0.0;
+  }
+
+  static bool answersEquivalent(std::string_view given,
+                                std::string_view expected) {
+    std::optional<ExactNumber> a = parseExactNumber(given);
+    std::optional<ExactNumber> b = parseExactNumber(expected);
+    if (a && b)
+      return exactlyEqual(*a, *b);
+    return normalizeSpace(given) == normalizeSpace(expected);
+  }
+
+private:
+  std::string tag;
+};
+
+/// TinyZero's countdown compute_score: 0 without an <answer>, format_score
+/// for an answer that is not a correct equation, 1 when correct.
+class CountdownReward : public Reward {
+public:
+  CountdownReward(std::string tag, double formatScore)
+      : Reward({"countdown",
+                "TinyZero countdown: 1 correct equation, format_score for a "
+                "wrong one, 0 without <" +
+                    tag + ">",
+                0.0, 1.0, formatScore == 0.0, true}),
+        tag(std::move(tag)), formatScore(formatScore) {}
+
+  double score(std::string_view completion,
+               const data::Record &record) const override {
+    std::vector<int64_t> numbers;
+    int64_t target;
+    countdownProblem(record, "countdown", numbers, target);
+    std::optional<std::string_view> content = lastTagContent(completion, tag);
+    if (!content)
+      return 0.0;
+    return checkCountdown(*content, numbers, target) ==
+                   CountdownVerdict::Correct
+               ? 1.0
+               : formatScore;
+  }
+
+private:
+  std::string tag;
+  double formatScore;
+};
+
+/// math_equiv: exact numeric equivalence only (no task dispatch, no string
+/// fallback): 1 if both the tagged answer and the record's answer are
+/// numbers of the supported forms and denote the same rational.
+class MathEquiv : public Reward {
+public:
+  explicit MathEquiv(std::string tag)
+      : Reward(
+            {"math_equiv",
+             "1 if the last <" + tag + "> is numerically equal to the answer",
+             0.0, 1.0, true, true}),
+        tag(std::move(tag)) {}
+
+  double score(std::string_view completion,
+               const data::Record &record) const override {
+    if (!record.answer)
+      fail("reward math_equiv: record (kind '{}') has no answer; map one "
+           "with jsonl(..., answer = \"field\")",
+           record.kind);
+    std::optional<std::string_view> content = lastTagContent(completion, tag);
+    if (!content)
+      return 0.0;
+    std::optional<ExactNumber> a = parseExactNumber(*content);
+    std::optional<ExactNumber> b = parseExactNumber(*record.answer);
+    return a && b && exactlyEqual(*a, *b) ? 1.0 : 0.0;
+  }
+
+private:
+  std::string tag;
+};
+
+/// Reads and checks the `tag` argument shared by the answer rewards.
+std::string tagArgument(RewardArgs &args) {
+  std::string tag = args.string("tag", "answer");
+  if (tag.empty() || tag.find_first_of("<>/ ") != std::string::npos)
+    args.invalid("tag '{}' must be a non-empty name without < > / or spaces",
+                 tag);
+  return tag;
+}
+
+} // namespace
+
+std::unique_ptr<Reward> makeAnswerMatch(RewardArgs &args) {
+  return std::make_unique<AnswerMatch>(tagArgument(args));
+}
+
+std::unique_ptr<Reward> makeMathEquiv(RewardArgs &args) {
+  return std::make_unique<MathEquiv>(tagArgument(args));
+}
+
+std::unique_ptr<Reward> makeCountdownReward(RewardArgs &args) {
+  std::string tag = tagArgument(args);
+  double formatScore = args.number("format_score", 0.1);
+  if (!(formatScore >= 0.0 && formatScore < 1.0))
+    args.invalid("format_score = {} must lie in [0, 1)", formatScore);
+  return std::make_unique<CountdownReward>(tag, formatScore);
+}
+
+} // namespace r1rt::reward

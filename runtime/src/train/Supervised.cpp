@@ -1,0 +1,205 @@
+//===- Supervised.cpp - Next-token training: pretrain, SFT, distill
+//--------===//
+
+#include "r1rt/train/Supervised.h"
+#include "r1rt/Error.h"
+#include "r1rt/metrics/MetricsLog.h"
+#include "r1rt/metrics/Progress.h"
+#include "r1rt/model/Checkpoint.h"
+#include "r1rt/optim/Optim.h"
+#include "r1rt/store/ArtifactStore.h"
+#include "r1rt/store/Safetensors.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+namespace r1rt {
+
+TokenizedExample tokenizeExample(const Tokenizer &tokenizer,
+                                 const data::Record &record, bool responseOnly,
+                                 int64_t maxSeq, const std::string &where) {
+  if (responseOnly && !record.response)
+    fail("{}: record has no response, but this stage trains on responses",
+         where);
+  TokenizedExample ex;
+  auto encode = [&](const std::string &text, const char *what) {
+    try {
+      return tokenizer.encode(text);
+    } catch (const Error &e) {
+      fail("{}: {}: {}", where, what, e.what());
+    }
+  };
+  ex.ids.push_back(tokenizer.bosId());
+  for (int64_t id : encode(record.prompt, "prompt"))
+    ex.ids.push_back(id);
+  ex.lossFrom = responseOnly ? static_cast<int64_t>(ex.ids.size()) : 1;
+  if (record.response)
+    for (int64_t id : encode(*record.response, "response"))
+      ex.ids.push_back(id);
+  ex.ids.push_back(tokenizer.eosId());
+  if (static_cast<int64_t>(ex.ids.size()) > maxSeq)
+    ex.ids.resize(maxSeq);
+  if (ex.lossFrom >= static_cast<int64_t>(ex.ids.size()))
+    fail("{}: the prompt fills all {} positions of max_seq; no response "
+         "token is left to train on (shorten the prompt or raise max_seq)",
+         where, maxSeq);
+  return ex;
+}
+
+TokenBatch collate(const std::vector<TokenizedExample> &examples) {
+  int64_t b = examples.size(), t = 0;
+  for (const auto &ex : examples)
+    t = std::max<int64_t>(t, ex.ids.size());
+  auto tokens = torch::full({b, t}, Tokenizer::kPad, torch::kLong);
+  auto mask = torch::zeros({b, std::max<int64_t>(t - 1, 0)}, torch::kFloat);
+  auto tok = tokens.accessor<int64_t, 2>();
+  auto msk = mask.accessor<float, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    const auto &ids = examples[i].ids;
+    for (size_t j = 0; j < ids.size(); ++j)
+      tok[i][j] = ids[j];
+    for (int64_t j = examples[i].lossFrom; j < int64_t(ids.size()); ++j)
+      msk[i][j - 1] = 1.0f;
+  }
+  return {tokens, mask};
+}
+
+torch::Tensor tokenLogprobs(CausalLM &model, const torch::Tensor &tokens) {
+  namespace I = torch::indexing;
+  torch::Tensor hidden = model.forward(tokens);
+  torch::Tensor logits =
+      model.logits(hidden.index({I::Slice(), I::Slice(0, -1)}));
+  torch::Tensor logp = torch::log_softmax(logits.to(torch::kFloat), -1);
+  torch::Tensor next = tokens.index({I::Slice(), I::Slice(1, I::None)});
+  return logp.gather(-1, next.unsqueeze(-1)).squeeze(-1);
+}
+
+std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch) + 1);
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(order[i], order[rng() % uint64_t(i + 1)]);
+  return order;
+}
+
+std::string saveOptimizerState(torch::optim::Optimizer &optimizer) {
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  std::ostringstream os;
+  archive.save_to(os);
+  return os.str();
+}
+
+void loadOptimizerState(torch::optim::Optimizer &optimizer,
+                        const std::string &bytes, const std::string &where) {
+  try {
+    std::istringstream is(bytes);
+    torch::serialize::InputArchive archive;
+    archive.load_from(is);
+    optimizer.load(archive);
+  } catch (const c10::Error &e) {
+    fail("{}: cannot restore the optimizer state: {}", where,
+         e.what_without_backtrace());
+  }
+}
+
+SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
+                                 const std::vector<data::Record> &records,
+                                 const SupervisedOptions &opt,
+                                 StageArtifact &artifact, MetricsLog &metrics) {
+  if (records.empty())
+    fail("stage '{}': the training dataset is empty", opt.label);
+  std::vector<TokenizedExample> examples;
+  examples.reserve(records.size());
+  for (size_t i = 0; i < records.size(); ++i)
+    examples.push_back(tokenizeExample(
+        tokenizer, records[i], opt.responseOnly, model.maxSeq(),
+        fmt::format("stage '{}': dataset record {}", opt.label, i + 1)));
+
+  auto optimizer = makeAdamW(model, {opt.lr, 0.9, 0.95, 1e-8, opt.weightDecay});
+  WarmupCosine schedule{opt.lr, opt.warmup, opt.steps, 0.1};
+  std::vector<torch::Tensor> params = model.parameters();
+
+  SupervisedResult result;
+  int64_t start = 0;
+  if (auto step = artifact.latestStep()) {
+    std::string where = artifact.stepPath(*step, "model.safetensors");
+    loadStateDict(
+        model,
+        parseSafetensors(artifact.readStep(*step, "model.safetensors"), where)
+            .toMap(),
+        where);
+    loadOptimizerState(*optimizer, artifact.readStep(*step, "optimizer.pt"),
+                       artifact.stepPath(*step, "optimizer.pt"));
+    start = result.resumedFrom = *step;
+  }
+
+  const int64_t n = examples.size();
+  int64_t cachedEpoch = -1;
+  std::vector<int64_t> order;
+  Progress progress(opt.label, opt.steps, "step", start);
+  model.train();
+  for (int64_t step = start; step < opt.steps; ++step) {
+    std::vector<TokenizedExample> batch;
+    for (int64_t i = 0; i < opt.batch; ++i) {
+      int64_t g = step * opt.batch + i;
+      if (g / n != cachedEpoch) {
+        cachedEpoch = g / n;
+        order = epochOrder(n, opt.seed, cachedEpoch);
+      }
+      batch.push_back(examples[order[g % n]]);
+    }
+    TokenBatch tb = collate(batch);
+    setLearningRate(*optimizer, schedule.at(step));
+    torch::Tensor logp = tokenLogprobs(model, tb.tokens);
+    torch::Tensor loss = -(logp * tb.lossMask).sum() / tb.lossMask.sum();
+    torch::Tensor aux = model.auxLoss();
+    if (aux.defined())
+      loss = loss + aux;
+    double lossValue = loss.item<double>();
+    if (!std::isfinite(lossValue))
+      fail("stage '{}' step {}: the loss is {} (policy: abort); the last step "
+           "checkpoint is kept, so lower the learning rate and run again to "
+           "resume",
+           opt.label, step + 1, lossValue);
+    optimizer->zero_grad();
+    loss.backward();
+    double gradNorm = clipGradNorm(params, opt.gradClip);
+    optimizer->step();
+    model.updateRoutingBias();
+
+    metrics.append({{"step", step + 1},
+                    {"loss", lossValue},
+                    {"lr", schedule.at(step)},
+                    {"grad_norm", gradNorm},
+                    {"tokens", tb.lossMask.sum().item<double>()}});
+    progress.update(step + 1, fmt::format("loss {:.4f}", lossValue));
+    bool last = step + 1 == opt.steps;
+    if (!last && opt.saveEvery > 0 && (step + 1) % opt.saveEvery == 0) {
+      metrics.sync();
+      artifact.writeStep(
+          step + 1,
+          {{"model.safetensors", serializeSafetensors(stateDict(model))},
+           {"optimizer.pt", saveOptimizerState(*optimizer)}});
+    }
+  }
+  metrics.sync();
+  progress.finish();
+  std::vector<double> losses;
+  // Summarise from the log, which also holds the steps before a resume.
+  for (const auto &rec : MetricsLog::read(metrics.path()))
+    losses.push_back(rec.value("loss", 0.0));
+  result.steps = opt.steps;
+  size_t k = std::max<size_t>(1, losses.size() / 10);
+  result.firstLoss =
+      std::accumulate(losses.begin(), losses.begin() + k, 0.0) / k;
+  result.finalLoss = std::accumulate(losses.end() - k, losses.end(), 0.0) / k;
+  return result;
+}
+
+} // namespace r1rt
