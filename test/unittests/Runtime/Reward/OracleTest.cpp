@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <random>
 
@@ -48,6 +49,34 @@ std::vector<nlohmann::json> readLines(const fs::path &path) {
   return out;
 }
 
+/// Counts our verdicts against the oracle's, outside documented exclusions.
+struct Tally {
+  size_t compared = 0, positive = 0, disagreements = 0, totalExcluded = 0;
+  std::map<std::string, size_t> excluded;
+
+  /// Records one case; `theirs` is the oracle's verdict.
+  void add(const nlohmann::json &c, bool ours, bool theirs) {
+    if (!c["exclude"].is_null()) {
+      ++excluded[c["exclude"].get<std::string>()];
+      ++totalExcluded;
+      return;
+    }
+    ++compared;
+    positive += ours;
+    if (ours != theirs) {
+      ++disagreements;
+      ADD_FAILURE() << "verdicts differ on " << c.dump() << ": ours " << ours;
+    }
+  }
+  void print(const char *oracle, const char *positiveWord) const {
+    for (auto &[reason, n] : excluded)
+      std::cout << "[ oracle ] excluded " << reason << ": " << n << "\n";
+    std::cout << "[ oracle ] " << oracle << ": " << compared
+              << " cases compared (" << positive << " " << positiveWord << "), "
+              << disagreements << " disagreements\n";
+  }
+};
+
 TEST(RewardOracle, CountdownAgreesWithReasoningGym) {
   fs::path dir = freshDir();
   data::CountdownOptions options;
@@ -62,8 +91,7 @@ TEST(RewardOracle, CountdownAgreesWithReasoningGym) {
   ASSERT_GT(cases.size(), 2000u);
   auto accuracy = reward::makeReward("answer_match");
   auto countdown = reward::makeReward("countdown");
-  size_t compared = 0, correct = 0, disagreements = 0;
-  std::map<std::string, size_t> excluded;
+  Tally tally;
   for (const auto &c : cases) {
     data::Record record;
     record.kind = "countdown";
@@ -72,28 +100,13 @@ TEST(RewardOracle, CountdownAgreesWithReasoningGym) {
                              c["answer"].get<std::string>() + "</answer>";
     bool ours = accuracy->score(completion, record) == 1.0;
     EXPECT_EQ(ours, countdown->score(completion, record) == 1.0);
-    if (!c["exclude"].is_null()) {
-      ++excluded[c["exclude"].get<std::string>()];
-      continue;
-    }
-    ++compared;
-    correct += ours;
-    if (ours != c["rg_correct"].get<bool>()) {
-      ++disagreements;
-      ADD_FAILURE() << "verdicts differ on " << c.dump() << ": ours " << ours;
-    }
+    tally.add(c, ours, c["rg_correct"].get<bool>());
   }
-  size_t totalExcluded = 0;
-  for (auto &[reason, n] : excluded) {
-    std::cout << "[ oracle ] excluded " << reason << ": " << n << "\n";
-    totalExcluded += n;
-  }
-  std::cout << "[ oracle ] countdown: " << compared << " cases compared ("
-            << correct << " correct), " << disagreements << " disagreements\n";
-  EXPECT_EQ(disagreements, 0u);
-  EXPECT_LT(totalExcluded * 20, cases.size()); // exclusions stay under 5%
-  EXPECT_GT(correct, 350u);                    // both verdicts exercised
-  EXPECT_GT(compared - correct, 1000u);
+  tally.print("countdown", "correct");
+  EXPECT_EQ(tally.disagreements, 0u);
+  EXPECT_LT(tally.totalExcluded * 20, cases.size()); // exclusions under 5%
+  EXPECT_GT(tally.positive, 350u);                   // both verdicts exercised
+  EXPECT_GT(tally.compared - tally.positive, 1000u);
   fs::remove_all(dir);
 }
 
@@ -104,8 +117,7 @@ TEST(RewardOracle, AnswerMatchAgreesWithMathVerify) {
   auto cases = readLines(dir / "cases.jsonl");
   ASSERT_EQ(cases.size(), 800u);
   auto accuracy = reward::makeReward("answer_match");
-  size_t compared = 0, equal = 0, disagreements = 0;
-  std::map<std::string, size_t> excluded;
+  Tally tally;
   for (const auto &c : cases) {
     data::Record record;
     record.kind = "jsonl";
@@ -113,28 +125,13 @@ TEST(RewardOracle, AnswerMatchAgreesWithMathVerify) {
     bool ours =
         accuracy->score("<answer>" + c["pred"].get<std::string>() + "</answer>",
                         record) == 1.0;
-    if (!c["exclude"].is_null()) {
-      ++excluded[c["exclude"].get<std::string>()];
-      continue;
-    }
-    ++compared;
-    equal += ours;
-    if (ours != c["mv"].get<bool>()) {
-      ++disagreements;
-      ADD_FAILURE() << "verdicts differ on " << c.dump() << ": ours " << ours;
-    }
+    tally.add(c, ours, c["mv"].get<bool>());
   }
-  size_t totalExcluded = 0;
-  for (auto &[reason, n] : excluded) {
-    std::cout << "[ oracle ] excluded " << reason << ": " << n << "\n";
-    totalExcluded += n;
-  }
-  std::cout << "[ oracle ] math-verify: " << compared << " cases compared ("
-            << equal << " equal), " << disagreements << " disagreements\n";
-  EXPECT_EQ(disagreements, 0u);
-  EXPECT_LT(totalExcluded * 10, cases.size()); // exclusions stay under 10%
-  EXPECT_GT(equal, 250u);
-  EXPECT_GT(compared - equal, 250u);
+  tally.print("math-verify", "equal");
+  EXPECT_EQ(tally.disagreements, 0u);
+  EXPECT_LT(tally.totalExcluded * 10, cases.size()); // exclusions under 10%
+  EXPECT_GT(tally.positive, 250u);
+  EXPECT_GT(tally.compared - tally.positive, 250u);
   fs::remove_all(dir);
 }
 
