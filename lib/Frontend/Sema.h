@@ -89,6 +89,9 @@ private:
   void checkFileExists(const ast::Arg *pathArg, llvm::StringRef what);
   /// The vocabulary size models must use (0 = unknown / hf).
   int64_t tokenizerVocab() const;
+  /// A model's vocabulary: its written vocab_size, checked against a known
+  /// tokenizer vocabulary, else the tokenizer's (0 when neither is known).
+  int64_t modelVocabSize(const ast::ModelDecl &decl);
 
   mlir::MLIRContext *context;
   const FrontendOptions &options;

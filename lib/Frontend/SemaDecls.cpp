@@ -302,6 +302,26 @@ void Sema::checkModel(ModelDecl &decl) {
     checkDeepseek(decl);
 }
 
+int64_t Sema::modelVocabSize(const ModelDecl &decl) {
+  Fields top{decl.getFields()};
+  mlir::Location at = decl.getLoc();
+  int64_t vocab = tokenizerVocab();
+  if (!top.find("vocab_size")) {
+    if (!vocab && tokenizer)
+      error(at, "model '" + decl.getName() +
+                    "' needs vocab_size: an hf tokenizer's size is not known "
+                    "at compile time");
+    return vocab;
+  }
+  int64_t written = top.i("vocab_size");
+  if (vocab && written != vocab)
+    error(top.loc("vocab_size", at),
+          "vocab_size " + llvm::Twine(written) +
+              " does not match the tokenizer's " + llvm::Twine(vocab) +
+              " ids; remove vocab_size to use the tokenizer's");
+  return written;
+}
+
 void Sema::checkDeepseek(ModelDecl &decl) {
   Fields top{decl.getFields()};
   Fields mla{}, moe{}, yarn{};
@@ -350,21 +370,7 @@ void Sema::checkDeepseek(ModelDecl &decl) {
     c.moe.balance = "none";
   }
 
-  int64_t vocab = tokenizerVocab();
-  if (top.find("vocab_size")) {
-    c.vocabSize = top.i("vocab_size");
-    if (vocab && c.vocabSize != vocab)
-      error(top.loc("vocab_size", at),
-            "vocab_size " + llvm::Twine(c.vocabSize) +
-                " does not match the tokenizer's " + llvm::Twine(vocab) +
-                " ids; remove vocab_size to use the tokenizer's");
-  } else if (vocab) {
-    c.vocabSize = vocab;
-  } else if (tokenizer) {
-    error(at, "model '" + decl.getName() +
-                  "' needs vocab_size: an hf tokenizer's size is not known "
-                  "at compile time");
-  }
+  c.vocabSize = modelVocabSize(decl);
   if (c.denseLayers > c.layers)
     error(top.loc("dense_layers", at),
           "dense_layers (" + llvm::Twine(c.denseLayers) + ") exceeds layers (" +
@@ -428,21 +434,7 @@ void Sema::checkDense(ModelDecl &decl) {
   c.ropeTheta = top.f("rope_theta");
   c.qkvBias = top.b("qkv_bias");
   c.tieEmbeddings = top.b("tie_embeddings");
-  int64_t vocab = tokenizerVocab();
-  if (top.find("vocab_size")) {
-    c.vocabSize = top.i("vocab_size");
-    if (vocab && c.vocabSize != vocab)
-      error(top.loc("vocab_size", at),
-            "vocab_size " + llvm::Twine(c.vocabSize) +
-                " does not match the tokenizer's " + llvm::Twine(vocab) +
-                " ids; remove vocab_size to use the tokenizer's");
-  } else if (vocab) {
-    c.vocabSize = vocab;
-  } else if (tokenizer) {
-    error(at, "model '" + decl.getName() +
-                  "' needs vocab_size: an hf tokenizer's size is not known "
-                  "at compile time");
-  }
+  c.vocabSize = modelVocabSize(decl);
   if (c.heads % c.kvHeads)
     error(top.loc("kv_heads", at), "kv_heads (" + llvm::Twine(c.kvHeads) +
                                        ") must divide heads (" +
