@@ -6,7 +6,7 @@ from lit.llvm import llvm_config
 
 config.name = "r1c"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".r1p"]
+config.suffixes = [".mlir", ".r1p", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unittests", "Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.r1c_obj_root, "test")

@@ -2,8 +2,11 @@
 //-----------------------------===//
 
 #include "r1rt/Error.h"
+#include "r1rt/metrics/Report.h"
 #include "r1rt/plan/Executor.h"
 #include "r1rt/plan/Plan.h"
+#include "r1rt/store/ArtifactStore.h"
+#include "r1rt/train/Stages.h"
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
@@ -35,6 +38,10 @@ int main(int argc, char **argv) {
                      "Intra-op CPU threads (default: the pipeline's threads "
                      "setting, else LibTorch's default)")
           ->check(CLI::NonNegativeNumber);
+  std::string report;
+  app.add_option("--report", report,
+                 "After the run, write an HTML report (curves and the eval "
+                 "table) of every stage's artifact to this file");
   app.set_version_flag("--version",
                        std::string("r1run (LibTorch ") + TORCH_VERSION + ")");
   CLI11_PARSE(app, argc, argv);
@@ -47,8 +54,33 @@ int main(int argc, char **argv) {
       opts.outDir = settings["run_dir"].get<std::string>();
     if (!threadsOpt->count() && settings.contains("threads"))
       opts.threads = settings["threads"].get<int>();
+    r1rt::registerBuiltinStages();
     auto outcomes = r1rt::executePlan(plan, opts);
     std::fputs(r1rt::formatSummaryTable(outcomes).c_str(), stdout);
+    r1rt::ArtifactStore store(opts.outDir, plan.pipeline);
+    for (const r1rt::StageOutcome &o : outcomes) {
+      r1rt::StageArtifact art = store.stage(o.name, o.key);
+      if (o.kind != "eval" || !art.isComplete())
+        continue;
+      std::printf("\neval '%s' (%s):\n%s", o.name.c_str(),
+                  art.path("eval.json").c_str(),
+                  r1rt::formatEvalTable(
+                      nlohmann::json::parse(art.readCommitted("eval.json")))
+                      .c_str());
+    }
+    if (!report.empty()) {
+      std::vector<r1rt::ReportStage> rs;
+      for (const r1rt::PlanStage &st : plan.stages) {
+        r1rt::ReportStage r{st.name, st.kind, st.key,
+                            store.stage(st.name, st.key).dir(), "", 0};
+        for (const r1rt::StageOutcome &o : outcomes)
+          if (o.name == st.name)
+            r.status = o.status, r.seconds = o.seconds;
+        rs.push_back(std::move(r));
+      }
+      r1rt::writeReport(report, plan.pipeline, rs);
+      std::printf("\nreport: %s\n", report.c_str());
+    }
     return 0;
   } catch (const r1rt::Error &e) {
     std::fprintf(stderr, "r1run: error: %s\n", e.what());

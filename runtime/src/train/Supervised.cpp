@@ -169,7 +169,14 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
            opt.label, step + 1, lossValue);
     optimizer->zero_grad();
     loss.backward();
-    double gradNorm = clipGradNorm(params, opt.gradClip);
+    double gradNorm = 0;
+    try {
+      gradNorm = clipGradNorm(params, opt.gradClip);
+    } catch (const Error &e) {
+      fail("stage '{}' step {}: {} (policy: abort); the last step checkpoint "
+           "is kept",
+           opt.label, step + 1, e.what());
+    }
     optimizer->step();
     model.updateRoutingBias();
 
