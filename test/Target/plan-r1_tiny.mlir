@@ -1,7 +1,7 @@
-// RUN: r1c compile %r1c_src/pipelines/r1_tiny.r1p -o %t.r1plan 2>/dev/null
+// RUN: r1c compile %r1c_src/test/Pipelines/Inputs/r1_tiny_sketch.r1p -o %t.r1plan 2>/dev/null
 // RUN: %python %S/Inputs/flatten_json.py %t.r1plan/plan.json | FileCheck %s
 // RUN: FileCheck %s --check-prefix=IR --input-file %t.r1plan/ir.mlir
-// RUN: diff %r1c_src/pipelines/r1_tiny.r1p %t.r1plan/source.r1p
+// RUN: diff %r1c_src/test/Pipelines/Inputs/r1_tiny_sketch.r1p %t.r1plan/source.r1p
 // Golden check of the key fields of plan.json for the demo recipe. Lines are
 // `path = value`, sorted by path (see Inputs/flatten_json.py).
 
@@ -67,7 +67,7 @@
 // CHECK: rewards.format.kind = "think_format"
 // CHECK: schema_version = 1
 // CHECK: seed = 17
-// CHECK: source_dir = "{{.*}}pipelines"
+// CHECK: source_dir = "{{.*}}Inputs"
 
 // Stages in topological order with resolved configs and inputs.
 // CHECK: stages[0].config.lr = 0.003
@@ -128,4 +128,4 @@
 // ir.mlir is the compiled IR with source locations.
 // IR: r1.pipeline @r1_tiny seed = 17
 // IR: r1.pretrain @base_lm{{.*}}r1.key = "{{[0-9a-f]+}}"
-// IR: loc("{{.*}}r1_tiny.r1p":{{[0-9]+}}:{{[0-9]+}})
+// IR: loc("{{.*}}r1_tiny_sketch.r1p":{{[0-9]+}}:{{[0-9]+}})

@@ -13,7 +13,7 @@
 // The verify-recipe cases are verifier-accepted IR that the pass rejects:
 // it reports errors and fails cleanly, it never crashes.
 // RUN: not r1c-opt %S/r1-verify-recipe.mlir --split-input-file --r1-compile-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=REJECT
-// RUN: r1c --emit=mlir-raw %r1c_src/pipelines/r1_tiny.r1p 2>/dev/null > %t.mlir
+// RUN: r1c --emit=mlir-raw %r1c_src/test/Pipelines/Inputs/r1_tiny_sketch.r1p 2>/dev/null > %t.mlir
 // RUN: r1c-opt %t.mlir --r1-infer-costs --r1-assign-artifact-keys --canonicalize --r1-dead-stage-elim --r1-verify-recipe -o /dev/null
 // CHECK-NOT: error
 // REJECT: error: grpo stage 'g' needs prompts with verifiable answers

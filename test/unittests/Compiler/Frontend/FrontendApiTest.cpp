@@ -1,6 +1,6 @@
 //===- FrontendApiTest.cpp - The AST contract that MLIRGen relies on ------===//
 //
-// Parses pipelines/r1_tiny.r1p and checks the facts Sema promises in AST.h:
+// Parses the DESIGN.md §4 r1_tiny sketch (test/Pipelines/Inputs) and checks the facts Sema promises in AST.h:
 // names resolve to their declarations, call arguments are normalized with
 // defaults, model configs are complete, built-in losses come first.
 //
@@ -42,15 +42,15 @@ struct Parsed {
   }
 };
 
-std::string readPipeline(const char *name) {
-  auto buffer = llvm::MemoryBuffer::getFile(std::string(R1C_SOURCE_DIR) +
-                                            "/pipelines/" + name);
+std::string readPipeline(const char *relPath) {
+  auto buffer = llvm::MemoryBuffer::getFile(std::string(R1C_SOURCE_DIR) + "/" +
+                                            relPath);
   EXPECT_TRUE(bool(buffer));
   return buffer ? (*buffer)->getBuffer().str() : "";
 }
 
 TEST(FrontendApi, R1TinyResolvedFacts) {
-  Parsed p(readPipeline("r1_tiny.r1p"));
+  Parsed p(readPipeline("test/Pipelines/Inputs/r1_tiny_sketch.r1p"));
   ASSERT_TRUE(p.pipeline) << (p.errors.empty() ? "" : p.errors.front());
   const Pipeline &pl = *p.pipeline;
   EXPECT_EQ(pl.getName(), "r1_tiny");
@@ -206,7 +206,7 @@ TEST(FrontendApi, ErrorsFailTheParse) {
 }
 
 TEST(FrontendApi, DumpIsStable) {
-  std::string text = readPipeline("r1_zero.r1p");
+  std::string text = readPipeline("pipelines/r1_zero.r1p");
   Parsed a(text), b(text);
   ASSERT_TRUE(a.pipeline && b.pipeline);
   std::string da, db;
