@@ -39,15 +39,6 @@ struct MetricSpec {
   std::string label() const { return fmt::format("{}@{}", kind, at); }
 };
 
-double passAt(int64_t k, int64_t c, int64_t a) {
-  if (k - c < a)
-    return 1.0;
-  double miss = 1.0; // C(k-c, a) / C(k, a)
-  for (int64_t i = 0; i < a; ++i)
-    miss *= double(k - c - i) / double(k - i);
-  return 1.0 - miss;
-}
-
 /// Verdicts and extracted answers of one model on every prompt.
 struct Samples {
   std::vector<std::vector<bool>> correct;        ///< [prompt][sample]
@@ -104,7 +95,7 @@ double score(const MetricSpec &m, const Samples &s) {
       int64_t c = 0;
       for (int64_t j = 0; j < m.k; ++j)
         c += s.correct[p][j];
-      total += passAt(m.k, c, m.at);
+      total += passAtEstimate(m.k, c, m.at);
       continue;
     }
     std::map<std::string, int64_t> votes;

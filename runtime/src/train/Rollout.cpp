@@ -113,6 +113,15 @@ double RewardSet::combine(const std::vector<double> &scores) const {
   return evalScoreExpr(expr, env);
 }
 
+double passAtEstimate(int64_t k, int64_t c, int64_t a) {
+  if (k - c < a)
+    return 1.0;
+  double miss = 1.0; // C(k-c, a) / C(k, a) as a product of ratios
+  for (int64_t i = 0; i < a; ++i)
+    miss *= double(k - c - i) / double(k - i);
+  return 1.0 - miss;
+}
+
 uint64_t mixSeed(uint64_t a, uint64_t b) {
   uint64_t z = a + 0x9E3779B97F4A7C15ull * (b + 1);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;

@@ -62,6 +62,10 @@ Rollouts sampleCompletions(CausalLM &model, const Tokenizer &tokenizer,
                            uint64_t seedBase, uint64_t firstSample,
                            const std::string &stageName);
 
+/// The unbiased pass@a estimate from k samples of which c are correct:
+/// 1 − C(k−c, a) / C(k, a) (Chen et al., 2021).
+double passAtEstimate(int64_t k, int64_t c, int64_t a);
+
 /// splitmix64 of (a, b): independent seeds from a base and an index.
 uint64_t mixSeed(uint64_t a, uint64_t b);
 
