@@ -181,11 +181,8 @@ json GrpoStage::run(StageContext &ctx) {
   const int64_t start = resumeStep(ctx.artifact);
   if (start > 0) {
     auto load = [&](CausalLM &m, const char *file) {
-      std::string where = ctx.artifact.stepPath(start, file);
-      loadStateDict(m,
-                    parseSafetensors(ctx.artifact.readStep(start, file), where)
-                        .toMap(),
-                    where);
+      loadSafetensorsBytes(m, ctx.artifact.readStep(start, file),
+                           ctx.artifact.stepPath(start, file));
     };
     load(*policy.model, "model.safetensors");
     loadOptimizerState(*optimizer, ctx.artifact.readStep(start, "optimizer.pt"),
@@ -195,22 +192,14 @@ json GrpoStage::run(StageContext &ctx) {
   }
   MetricsLog metrics(ctx.artifact.path(kMetricsFile), start > 0 ? start : -1);
   Progress progress(st.name, steps, "step", start);
-  const int64_t n = records.size();
-  int64_t cachedEpoch = -1;
-  std::vector<int64_t> order;
+  EpochSampler sampler(records.size(), seed);
   policy.model->train();
 
   for (int64_t step = start; step < steps; ++step) {
     auto t0 = Clock::now();
     std::vector<const data::Record *> prompts;
-    for (int64_t i = 0; i < batch; ++i) {
-      int64_t g = step * batch + i;
-      if (g / n != cachedEpoch) {
-        cachedEpoch = g / n;
-        order = epochOrder(n, seed, cachedEpoch);
-      }
-      prompts.push_back(&records[order[g % n]]);
-    }
+    for (int64_t i = 0; i < batch; ++i)
+      prompts.push_back(&records[sampler(step * batch + i)]);
     Rollouts roll = sampleCompletions(*policy.model, *tokenizer, prompts, group,
                                       sampling, seed, uint64_t(step) * rows,
                                       st.name);

@@ -71,10 +71,8 @@ LoadedModel loadModelRef(const StageContext &ctx, const json &ref,
   }
   out.config = ModelConfig::fromJson(config, where);
   out.model = makeModel(out.config);
-  std::string weights = art.path(kModelFile);
-  loadStateDict(*out.model,
-                parseSafetensors(art.readCommitted(kModelFile), weights).toMap(),
-                weights);
+  loadSafetensorsBytes(*out.model, art.readCommitted(kModelFile),
+                       art.path(kModelFile));
   return out;
 }
 

@@ -87,6 +87,14 @@ std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch) {
   return order;
 }
 
+int64_t EpochSampler::operator()(int64_t draw) {
+  if (draw / n != epoch) {
+    epoch = draw / n;
+    order = epochOrder(n, seed, epoch);
+  }
+  return order[draw % n];
+}
+
 std::string saveOptimizerState(torch::optim::Optimizer &optimizer) {
   torch::serialize::OutputArchive archive;
   optimizer.save(archive);
@@ -129,31 +137,20 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
   int64_t start = 0;
   if (auto step = artifact.latestStep()) {
     std::string where = artifact.stepPath(*step, "model.safetensors");
-    loadStateDict(
-        model,
-        parseSafetensors(artifact.readStep(*step, "model.safetensors"), where)
-            .toMap(),
-        where);
+    loadSafetensorsBytes(model, artifact.readStep(*step, "model.safetensors"),
+                         where);
     loadOptimizerState(*optimizer, artifact.readStep(*step, "optimizer.pt"),
                        artifact.stepPath(*step, "optimizer.pt"));
     start = result.resumedFrom = *step;
   }
 
-  const int64_t n = examples.size();
-  int64_t cachedEpoch = -1;
-  std::vector<int64_t> order;
+  EpochSampler sampler(examples.size(), opt.seed);
   Progress progress(opt.label, opt.steps, "step", start);
   model.train();
   for (int64_t step = start; step < opt.steps; ++step) {
     std::vector<TokenizedExample> batch;
-    for (int64_t i = 0; i < opt.batch; ++i) {
-      int64_t g = step * opt.batch + i;
-      if (g / n != cachedEpoch) {
-        cachedEpoch = g / n;
-        order = epochOrder(n, opt.seed, cachedEpoch);
-      }
-      batch.push_back(examples[order[g % n]]);
-    }
+    for (int64_t i = 0; i < opt.batch; ++i)
+      batch.push_back(examples[sampler(step * opt.batch + i)]);
     TokenBatch tb = collate(batch);
     setLearningRate(*optimizer, schedule.at(step));
     torch::Tensor logp = tokenLogprobs(model, tb.tokens);

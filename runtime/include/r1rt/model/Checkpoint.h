@@ -12,6 +12,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace r1rt {
 
@@ -29,6 +30,11 @@ void loadStateDict(torch::nn::Module &m,
 /// Saves m's state as safetensors, atomically.
 void saveCheckpoint(const torch::nn::Module &m, const std::string &path,
                     const std::map<std::string, std::string> &metadata = {});
+
+/// Loads safetensors bytes (a committed or step file) into m; `where` names
+/// them in errors.
+void loadSafetensorsBytes(torch::nn::Module &m, std::string_view bytes,
+                          const std::string &where);
 
 /// Loads a safetensors checkpoint into m.
 void loadCheckpoint(torch::nn::Module &m, const std::string &path,

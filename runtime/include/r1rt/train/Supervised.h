@@ -56,6 +56,20 @@ torch::Tensor tokenLogprobs(CausalLM &model, const torch::Tensor &tokens);
 /// The permutation of [0,n) used for `epoch` under `seed`.
 std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch);
 
+/// The data order as a stream: draw g (0, 1, ...) is example
+/// epochOrder(n, seed, g / n)[g % n]. Keeps the current epoch's permutation.
+class EpochSampler {
+public:
+  EpochSampler(int64_t n, uint64_t seed) : n(n), seed(seed) {}
+  int64_t operator()(int64_t draw);
+
+private:
+  int64_t n;
+  uint64_t seed;
+  int64_t epoch = -1;
+  std::vector<int64_t> order;
+};
+
 struct SupervisedOptions {
   int64_t steps = 100; ///< optimizer steps
   int64_t batch = 16;  ///< examples per step
