@@ -21,7 +21,8 @@ struct CompilePipelineOptions
                              llvm::cl::init(true)};
 };
 
-/// Adds the compile pipeline: verify-recipe, canonicalize, dead-stage-elim,
+/// Adds the compile pipeline: verify-recipe, canonicalize,
+/// differentiate-loss (then canonicalize on each loss), dead-stage-elim,
 /// infer-costs, assign-artifact-keys (on every r1.pipeline).
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);

@@ -52,4 +52,30 @@ def AssignArtifactKeysPass : Pass<"r1-assign-artifact-keys", "::r1::PipelineOp">
   }];
 }
 
+def DifferentiateLossPass : Pass<"r1-differentiate-loss", "::r1::PipelineOp"> {
+  let summary = "Writes the reverse-mode backward of every loss body";
+  let description = [{
+    For each `r1.loss`, fills the `grad` region with the vector-Jacobian
+    product of the per-token loss: the region takes the body's arguments
+    plus the upstream gradient `dloss` and yields d(loss)/d(p) * dloss for
+    every differentiable parameter p the loss declares (`logp`, and
+    `seq_logratio`, which the runtime derives from logp and chains back to
+    it); `grad_params` names them. Parameters the runtime detaches
+    (`old_logp`, `ref_logp`, `adv`) get none.
+
+    The backward recomputes the forward values it needs and uses the
+    subgradients of PyTorch autograd, so that it equals what autograd gives
+    on the runtime's interpretation of the same expression: `minimumf` and
+    `maximumf` split the gradient equally on ties (`torch.minimum/maximum`);
+    `clamp(x, lo, hi)` (lowered as `minimumf(maximumf(x, lo), hi)`) passes
+    it for lo <= x <= hi (`torch.clamp`); `absf` has sign(x), 0 at 0;
+    `select` routes it to the taken branch; comparisons and constants have
+    none. An op on the path from a differentiable parameter to the loss
+    with no rule is an error at that op. The pass regenerates an existing
+    backward and leaves dead forward values out; run `canonicalize` after
+    it to fold constants.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // R1_PASSES_TD

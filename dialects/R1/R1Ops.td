@@ -151,21 +151,54 @@ def R1_LossOp : R1_Op<"loss", [
     HasParent<"PipelineOp">, IsolatedFromAbove, SingleBlock,
     DeclareOpInterfaceMethods<OpAsmOpInterface,
                               ["getAsmBlockArgumentNames", "getAsmResultNames"]>]> {
-  let summary = "A per-token policy loss and its reduction";
+  let summary = "A per-token policy loss, its reduction and its backward";
   let description = [{
     The body takes one f32 block argument per entry of `params` (names the
     runtime supplies per token: `logp`, `old_logp`, `ref_logp`, `adv`,
     `seq_logratio`) and yields the per-token loss as f32, computed with
     upstream `arith` and `math` ops. `reduce` is `token_mean`, `seq_mean` or
     `seq_sum_norm` (with an optional `max_len`).
+
+    The `grad` region is the backward that `r1-differentiate-loss` writes;
+    it is empty (and not printed) before. It takes the body's arguments plus
+    the upstream gradient of the per-token loss (`dloss`) and yields, for
+    each entry of `grad_params`, the vector-Jacobian product with respect to
+    that parameter:
+
+    ```mlir
+    %l = r1.loss @l reduce token_mean params ["logp", "adv"] {
+    ^bb0(%logp: f32, %adv: f32):
+      %0 = arith.mulf %logp, %adv : f32
+      r1.yield %0 : f32
+    } grad ["logp"] {
+    ^bb0(%logp: f32, %adv: f32, %dloss: f32):
+      %0 = arith.mulf %dloss, %adv : f32
+      r1.yield %0 : f32
+    }
+    ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$reduce,
-                       OptionalAttr<I64Attr>:$max_len, StrArrayAttr:$params);
+                       OptionalAttr<I64Attr>:$max_len, StrArrayAttr:$params,
+                       OptionalAttr<StrArrayAttr>:$grad_params);
   let results = (outs R1_LossType:$result);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region SizedRegion<1>:$body, MaxSizedRegion<1>:$grad);
   let assemblyFormat = [{
     $sym_name `reduce` custom<Keyword>($reduce) (`(` $max_len^ `)`)?
-    `params` $params $body attr-dict-with-keyword
+    `params` $params $body (`grad` $grad_params^ $grad)?
+    attr-dict-with-keyword
+  }];
+  let builders = [
+    // A loss without its backward (what the front end builds).
+    OpBuilder<(ins "mlir::Type":$result, "llvm::StringRef":$sym_name,
+                   "llvm::StringRef":$reduce, "mlir::IntegerAttr":$max_len,
+                   "mlir::ArrayAttr":$params), [{
+      build($_builder, $_state, result, sym_name, reduce, max_len, params,
+            /*grad_params=*/nullptr);
+    }]>];
+  let extraClassDeclaration = [{
+    /// True for the parameters that carry a gradient: `logp` and
+    /// `seq_logratio` (which the runtime derives from logp).
+    static bool isDifferentiableParam(llvm::StringRef name);
   }];
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
@@ -173,9 +206,9 @@ def R1_LossOp : R1_Op<"loss", [
 
 def R1_YieldOp : R1_Op<"yield", [
     HasParent<"LossOp, RewardExprOp">, Pure, ReturnLike, Terminator]> {
-  let summary = "Yields the value of a loss or reward expression body";
+  let summary = "Yields the values of a loss, loss backward or reward body";
   let arguments = (ins Variadic<AnyType>:$values);
-  let assemblyFormat = "$values attr-dict `:` type($values)";
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
 //===----------------------------------------------------------------------===//

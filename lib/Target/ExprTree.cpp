@@ -1,6 +1,7 @@
 //===- ExprTree.cpp - Loss and reward bodies as plan.json trees ----------===//
 
 #include "Target/ExprTree.h"
+#include "R1/ExprMatchers.h"
 #include "R1/R1Ops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -120,6 +121,10 @@ struct TreeBuilder {
       return nary("log", {o.getOperand()});
     if (auto o = dyn_cast<math::AbsFOp>(op))
       return nary("abs", {o.getOperand()});
+    // clamp(x, lo, hi) before its min(max(x, lo), hi): the interpreter's
+    // torch.clamp has the subgradient r1-differentiate-loss uses.
+    if (auto m = matchClamp(op))
+      return nary("clamp", {m->x, m->lo, m->hi});
     if (auto o = dyn_cast<arith::MinimumFOp>(op))
       return nary("min", {o.getLhs(), o.getRhs()});
     if (auto o = dyn_cast<arith::MinNumFOp>(op))
@@ -154,8 +159,8 @@ struct TreeBuilder {
     }
     return op->emitError() << "'" << op->getName()
                            << "' has no plan.json expression form (supported: "
-                              "add sub mul div neg exp log abs min max where "
-                              "comparisons and or not)";
+                              "add sub mul div neg exp log abs min max clamp "
+                              "where comparisons and or not)";
   }
 };
 } // namespace
@@ -167,4 +172,20 @@ FailureOr<json::Value> r1::exprToTree(Block &body,
     return failure();
   TreeBuilder b{params, body};
   return b.build(yield.getValues()[0]);
+}
+
+FailureOr<std::vector<json::Value>>
+r1::exprToTrees(Block &body, ArrayRef<std::string> names) {
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return failure();
+  TreeBuilder b{names, body};
+  std::vector<json::Value> trees;
+  for (Value v : yield.getValues()) {
+    auto tree = b.build(v);
+    if (failed(tree))
+      return failure();
+    trees.push_back(std::move(*tree));
+  }
+  return trees;
 }

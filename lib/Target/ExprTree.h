@@ -1,8 +1,8 @@
 //===- ExprTree.h - Loss and reward bodies as plan.json trees --*- C++ -*-===//
 //
-// Turns the arith/math body of an r1.loss or r1.reward.expr into the
-// expression tree of plan.json (`{"op":"add","args":[...]}`), which the
-// runtime interprets.
+// Turns the arith/math body of an r1.loss or r1.reward.expr, or a loss's
+// backward, into the expression trees of plan.json
+// (`{"op":"add","args":[...]}`), which the runtime interprets.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +19,12 @@ namespace r1 {
 /// no tree form.
 mlir::FailureOr<llvm::json::Value>
 exprToTree(mlir::Block &body, llvm::ArrayRef<std::string> params);
+
+/// One tree per value `body` yields (a loss backward yields one per
+/// differentiated parameter); block argument i becomes
+/// `{"op":"param","name":names[i]}`.
+mlir::FailureOr<std::vector<llvm::json::Value>>
+exprToTrees(mlir::Block &body, llvm::ArrayRef<std::string> names);
 
 } // namespace r1
 

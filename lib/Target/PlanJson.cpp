@@ -125,9 +125,23 @@ FailureOr<json::Value> lossJson(LossOp loss) {
   auto body = exprToTree(loss.getBody().front(), params);
   if (failed(body))
     return failure();
-  return json::Value(json::Object{{"params", std::move(paramsJson)},
-                                  {"reduce", std::move(reduce)},
-                                  {"body", std::move(*body)}});
+  json::Object out{{"params", std::move(paramsJson)},
+                   {"reduce", std::move(reduce)},
+                   {"body", std::move(*body)}};
+  // The backward of r1-differentiate-loss: one tree per differentiated
+  // parameter, reading the parameters and `dloss`.
+  if (std::optional<ArrayAttr> gradParams = loss.getGradParams()) {
+    params.push_back("dloss");
+    auto trees = exprToTrees(loss.getGrad().front(), params);
+    if (failed(trees))
+      return failure();
+    json::Object grad;
+    for (auto [name, tree] :
+         llvm::zip(gradParams->getAsValueRange<StringAttr>(), *trees))
+      grad[name] = std::move(tree);
+    out["grad"] = std::move(grad);
+  }
+  return json::Value(std::move(out));
 }
 
 /// The stage's config with defaults resolved, including those that depend

@@ -17,17 +17,17 @@
 // CHECK: datasets.problems.source = "task.countdown"
 
 // The user's grpo loss as an expression tree: -min(r*A, clamp(r,.8,1.28)*A)
-// + 0.001 * k3.
+// + 0.001 * k3. clamp is its own node (torch.clamp), not min(max(...)).
 // CHECK: losses.grpo.body.args[0].args[0].args[0].args[0].args[0].args[0].name = "logp"
 // CHECK: losses.grpo.body.args[0].args[0].args[0].args[0].args[0].args[1].name = "old_logp"
 // CHECK: losses.grpo.body.args[0].args[0].args[0].args[0].args[0].op = "sub"
 // CHECK: losses.grpo.body.args[0].args[0].args[0].args[0].op = "exp"
 // CHECK: losses.grpo.body.args[0].args[0].args[0].args[1].name = "adv"
 // CHECK: losses.grpo.body.args[0].args[0].args[0].op = "mul"
-// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].args[0].args[1].value = 0.8
-// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].args[0].op = "max"
-// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].args[1].value = 1.28
-// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].op = "min"
+// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].args[0].op = "exp"
+// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].args[1].value = 0.8
+// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].args[2].value = 1.28
+// CHECK: losses.grpo.body.args[0].args[0].args[1].args[0].op = "clamp"
 // CHECK: losses.grpo.body.args[0].args[0].op = "min"
 // CHECK: losses.grpo.body.args[0].op = "neg"
 // CHECK: losses.grpo.body.args[1].args[0].args[0].args[0].op = "exp"
@@ -35,6 +35,9 @@
 // CHECK: losses.grpo.body.args[1].args[1].value = 0.001
 // CHECK: losses.grpo.body.args[1].op = "mul"
 // CHECK: losses.grpo.body.op = "add"
+// The backward of r1-differentiate-loss sits next to it (plan-loss-grad.r1p
+// checks its trees).
+// CHECK: losses.grpo.grad.logp.op = "add"
 // CHECK: losses.grpo.params = ["logp", "old_logp", "ref_logp", "adv"]
 // CHECK: losses.grpo.reduce.kind = "token_mean"
 

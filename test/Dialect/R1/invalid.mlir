@@ -576,3 +576,82 @@ r1.pipeline @p {
   // expected-error @+1 {{field 'dynamic_sampling' must be true or false}}
   %c = r1.grpo @c(%m, %d, %r, %l) {dynamic_sampling = 1} : (!r1.model<deepseek>, !r1.dataset<prompt>, !r1.reward, !r1.loss) -> !r1.ckpt<deepseek>
 }
+
+// -----
+
+// A backward without grad_params (only the generic form can say it).
+r1.pipeline @p {
+  // expected-error @+1 {{needs both `grad_params` and a `grad` region, or neither}}
+  %l = "r1.loss"() <{sym_name = "l", reduce = "token_mean", params = ["logp"]}> ({
+  ^bb0(%a: f32):
+    r1.yield %a : f32
+  }, {
+  ^bb0(%a: f32, %g: f32):
+    r1.yield %g : f32
+  }) : () -> !r1.loss
+}
+
+// -----
+
+r1.pipeline @p {
+  // expected-error @+1 {{grad parameter 'seq_logratio' is not a parameter of the loss}}
+  %l = r1.loss @l reduce token_mean params ["logp"] {
+  ^bb0(%a: f32):
+    r1.yield %a : f32
+  } grad ["seq_logratio"] {
+  ^bb0(%a: f32, %g: f32):
+    r1.yield %g : f32
+  }
+}
+
+// -----
+
+r1.pipeline @p {
+  // expected-error @+1 {{grad parameter 'adv' carries no gradient (only logp and seq_logratio do)}}
+  %l = r1.loss @l reduce token_mean params ["logp", "adv"] {
+  ^bb0(%a: f32, %b: f32):
+    r1.yield %a : f32
+  } grad ["adv"] {
+  ^bb0(%a: f32, %b: f32, %g: f32):
+    r1.yield %g : f32
+  }
+}
+
+// -----
+
+r1.pipeline @p {
+  // expected-error @+1 {{grad parameter 'logp' is repeated}}
+  %l = r1.loss @l reduce token_mean params ["logp"] {
+  ^bb0(%a: f32):
+    r1.yield %a : f32
+  } grad ["logp", "logp"] {
+  ^bb0(%a: f32, %g: f32):
+    r1.yield %g, %g : f32, f32
+  }
+}
+
+// -----
+
+r1.pipeline @p {
+  // expected-error @+1 {{grad region must take 2 f32 arguments (the parameters and the upstream gradient)}}
+  %l = r1.loss @l reduce token_mean params ["logp"] {
+  ^bb0(%a: f32):
+    r1.yield %a : f32
+  } grad ["logp"] {
+  ^bb0(%a: f32):
+    r1.yield %a : f32
+  }
+}
+
+// -----
+
+r1.pipeline @p {
+  // expected-error @+1 {{grad region must yield 1 f32 value(s), one per grad parameter}}
+  %l = r1.loss @l reduce token_mean params ["logp"] {
+  ^bb0(%a: f32):
+    r1.yield %a : f32
+  } grad ["logp"] {
+  ^bb0(%a: f32, %g: f32):
+    r1.yield
+  }
+}

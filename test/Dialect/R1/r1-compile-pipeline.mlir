@@ -1,10 +1,14 @@
 // RUN: r1c-opt %s --r1-compile-pipeline --mlir-print-ir-after-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=PASSES
 // RUN: r1c-opt %s --r1-compile-pipeline 2>/dev/null | FileCheck %s
 // The registered pipeline composes verify-recipe, canonicalize,
-// dead-stage-elim, infer-costs and assign-artifact-keys, in that order.
+// differentiate-loss (then canonicalize on each loss), dead-stage-elim,
+// infer-costs and assign-artifact-keys, in that order.
 
 // PASSES: IR Dump After VerifyRecipePass (r1-verify-recipe)
 // PASSES: IR Dump After Canonicalizer (canonicalize)
+// PASSES: IR Dump After DifferentiateLossPass (r1-differentiate-loss)
+// PASSES: IR Dump After Canonicalizer (canonicalize)
+// PASSES-NEXT: %l = r1.loss @l
 // PASSES: IR Dump After DeadStageElimPass (r1-dead-stage-elim)
 // PASSES: IR Dump After InferCostsPass (r1-infer-costs)
 // PASSES: IR Dump After AssignArtifactKeysPass (r1-assign-artifact-keys)
@@ -12,6 +16,8 @@
 // CHECK-LABEL: r1.pipeline @composed
 // CHECK: r1.model @m{{.*}}r1.params = {{[0-9]+}}
 // CHECK-NOT: r1.reward.expr
+// CHECK: r1.loss @l
+// CHECK: } grad ["logp"] {
 // CHECK: r1.sft @s({{.*}}) {}
 // CHECK-SAME: r1.flops = {{[0-9]+}} : i64, r1.key = "{{[0-9a-f]+}}", r1.tokens = {{[0-9]+}}
 // CHECK-NOT: @unused

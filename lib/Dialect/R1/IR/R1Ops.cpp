@@ -278,6 +278,49 @@ void RewardExprOp::getAsmBlockArgumentNames(Region &region,
 static const char *const kLossParams[] = {"logp", "old_logp", "ref_logp", "adv",
                                           "seq_logratio"};
 
+bool LossOp::isDifferentiableParam(StringRef name) {
+  return name == "logp" || name == "seq_logratio";
+}
+
+/// The backward: `grad_params` (differentiable declared parameters, each
+/// once) exactly when the `grad` region is non-empty; the region takes the
+/// body's arguments plus the upstream gradient and yields one f32 each.
+static LogicalResult verifyGrad(LossOp op) {
+  std::optional<ArrayAttr> gradParams = op.getGradParams();
+  if (op.getGrad().empty() != !gradParams)
+    return op.emitOpError() << "needs both `grad_params` and a `grad` region, "
+                               "or neither";
+  if (!gradParams)
+    return success();
+  llvm::StringSet<> seen;
+  for (Attribute a : *gradParams) {
+    StringRef name = cast<StringAttr>(a).getValue();
+    if (!llvm::is_contained(op.getParams().getAsValueRange<StringAttr>(), name))
+      return op.emitOpError() << "grad parameter '" << name
+                              << "' is not a parameter of the loss";
+    if (!LossOp::isDifferentiableParam(name))
+      return op.emitOpError() << "grad parameter '" << name
+                              << "' carries no gradient (only logp and "
+                                 "seq_logratio do)";
+    if (!seen.insert(name).second)
+      return op.emitOpError() << "grad parameter '" << name << "' is repeated";
+  }
+  Block &block = op.getGrad().front();
+  unsigned n = op.getParams().size() + 1;
+  if (block.getNumArguments() != n ||
+      llvm::any_of(block.getArgumentTypes(), [](Type t) { return !t.isF32(); }))
+    return op.emitOpError() << "grad region must take " << n
+                            << " f32 arguments (the parameters and the "
+                               "upstream gradient)";
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield || yield.getValues().size() != gradParams->size() ||
+      llvm::any_of(yield.getValues().getTypes(),
+                   [](Type t) { return !t.isF32(); }))
+    return op.emitOpError() << "grad region must yield " << gradParams->size()
+                            << " f32 value(s), one per grad parameter";
+  return success();
+}
+
 LogicalResult LossOp::verify() {
   StringRef reduce = getReduce();
   if (reduce != "token_mean" && reduce != "seq_mean" &&
@@ -301,15 +344,22 @@ LogicalResult LossOp::verify() {
     if (!seen.insert(name).second)
       return emitOpError() << "loss parameter '" << name << "' is repeated";
   }
-  return verifyExprBody(*this, getBody(), getParams().size(),
-                        /*allowI1=*/false);
+  if (failed(verifyExprBody(*this, getBody(), getParams().size(),
+                            /*allowI1=*/false)))
+    return failure();
+  return verifyGrad(*this);
 }
 
 void LossOp::getAsmBlockArgumentNames(Region &region,
                                       OpAsmSetValueNameFn setName) {
+  if (region.empty())
+    return;
   for (auto [arg, name] : llvm::zip(region.front().getArguments(),
                                     getParams().getAsRange<StringAttr>()))
     setName(arg, name.getValue());
+  if (&region == &getGrad() &&
+      region.getNumArguments() == getParams().size() + 1)
+    setName(region.getArguments().back(), "dloss");
 }
 
 //===----------------------------------------------------------------------===//

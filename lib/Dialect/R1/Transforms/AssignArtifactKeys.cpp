@@ -24,9 +24,10 @@ StringRef r1::getArtifactKey(Operation *stage) {
 
 namespace {
 /// True for attributes that do not define what an op computes: names,
-/// earlier keys and cost annotations.
+/// earlier keys, cost annotations and the parameters of a loss's derived
+/// backward.
 bool isIgnoredAttr(StringRef name) {
-  return name == "sym_name" || name.starts_with("r1.");
+  return name == "sym_name" || name == "grad_params" || name.starts_with("r1.");
 }
 
 struct AssignArtifactKeysPass
@@ -97,8 +98,11 @@ struct AssignArtifactKeysPass
         h.update(n);
         hashAttr(h, na.getValue());
       }
+    // A loss's backward is derived from its body (r1-differentiate-loss),
+    // so keys are the same before and after that pass.
+    auto loss = dyn_cast<LossOp>(op);
     for (Region &r : op->getRegions())
-      if (!r.empty())
+      if (!r.empty() && !(loss && &r == &loss.getGrad()))
         hashBody(h, r.front());
     for (Value v : op->getOperands()) {
       h.update("<-");

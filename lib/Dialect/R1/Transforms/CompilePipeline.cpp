@@ -13,6 +13,8 @@ void r1::buildCompilePipeline(OpPassManager &pm,
   OpPassManager &p = pm.nest<PipelineOp>();
   p.addPass(createVerifyRecipePass());
   p.addPass(createCanonicalizerPass());
+  p.addPass(createDifferentiateLossPass());
+  p.nest<LossOp>().addPass(createCanonicalizerPass());
   if (options.deadStageElim)
     p.addPass(createDeadStageElimPass());
   p.addPass(createInferCostsPass());
@@ -23,7 +25,7 @@ void r1::registerR1PassesAndPipelines() {
   registerR1Passes();
   PassPipelineRegistration<CompilePipelineOptions>(
       "r1-compile-pipeline",
-      "Verify, simplify, prune, cost and key an r1 recipe (what r1c "
-      "compile runs)",
+      "Verify, simplify, differentiate losses, prune, cost and key an r1 "
+      "recipe (what r1c compile runs)",
       buildCompilePipeline);
 }
