@@ -32,9 +32,9 @@ done
 # --- Python virtualenv: LibTorch and the oracles ---------------------------
 py_pkgs=(
   "torch==2.11.*" "transformers" "trl" "tokenizers" "safetensors"
-  "reasoning-gym" "math-verify" "numpy" "tensorboard"
+  "reasoning-gym" "math-verify" "numpy" "tensorboard" "liger-kernel"
 )
-check='import torch, transformers, trl, tokenizers, safetensors, reasoning_gym, math_verify, numpy, tensorboard
+check='import torch, transformers, trl, tokenizers, safetensors, reasoning_gym, math_verify, numpy, tensorboard, liger_kernel
 assert torch.__version__.startswith("2.11"), torch.__version__'
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$check" 2>/dev/null; then
   :
