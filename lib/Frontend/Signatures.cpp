@@ -176,6 +176,10 @@ const StageSignature stageSigs[] = {
 const P arithParams[] = {
     req("count", T::Int, C::Positive, "number of examples"),
     opt("digits", T::Range, "1..3", C::Positive, "operand digit counts"),
+    opt("terms", T::Range, nullptr, C::Positive,
+        "operands per expression, within 2..4 (default 2..3)"),
+    opt("ops", T::String, nullptr, C::None,
+        "operators drawn from, a subset of \"+-*\" (default all three)"),
     sym("style", "plain", "plain|cot", "plain answers or <think> traces"),
     sym("split", "train", "train|test", "which split to generate"),
     opt("seed", T::Int, nullptr, C::NonNegative, "generator seed"),

@@ -3,6 +3,6 @@
 // self-consistent bundle (inputs defined before use, distinct keys).
 
 // CHECK-DAG: ok distill.r1p stages=
-// CHECK-DAG: ok r1_tiny.r1p stages=10
+// CHECK-DAG: ok r1_tiny.r1p stages=11
 // CHECK-DAG: ok r1_zero.r1p stages=
 // CHECK-NOT: FAIL

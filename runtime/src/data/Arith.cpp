@@ -1,6 +1,7 @@
 //===- Arith.cpp - task.arith: integer arithmetic, plain or worked --------===//
 //
-// An expression has 2..4 operands joined by + - *, optionally with one
+// An expression has 2..4 operands joined by operators drawn from `ops`
+// (a nonempty subset of "+-*"), optionally with one
 // parenthesized pair. Plain style: prompt "12+7*3=", response "33". Cot style:
 // prompt "12+7*3=\n", response "<think>7*3=21 12+21=33</think><answer>33
 // </answer>" (steps: the parenthesized pair, then * left to right, then + and
@@ -89,6 +90,15 @@ int64_t randomOperand(Rng &rng, IntRange digits) {
 std::vector<Record> generateArith(const ArithOptions &options) {
   checkRange("task.arith", "digits", options.digits, 1, 6);
   checkRange("task.arith", "terms", options.terms, 2, 4);
+  const std::string &ops = options.ops;
+  bool opsValid = !ops.empty() && ops.size() <= 3;
+  for (size_t i = 0; i < ops.size() && opsValid; ++i)
+    opsValid = std::string_view("+-*").find(ops[i]) != std::string_view::npos &&
+               ops.find(ops[i]) == i;
+  if (!opsValid)
+    fail("task.arith: ops = \"{}\" must be a nonempty set of distinct "
+         "operators from \"+-*\"",
+         ops);
   if (options.digits.hi * options.terms.hi > 18)
     fail("task.arith: digits.hi * terms.hi = {} would overflow 64-bit "
          "results; keep it <= 18",
@@ -106,7 +116,7 @@ std::vector<Record> generateArith(const ArithOptions &options) {
     for (int i = 0; i < terms; ++i) {
       e.values.push_back(randomOperand(rng, options.digits));
       if (i > 0)
-        e.ops.push_back("+-*"[rng.uniform(0, 2)]);
+        e.ops.push_back(ops[rng.uniform(0, static_cast<int64_t>(ops.size()) - 1)]);
     }
     if (terms >= 3 && rng.chance(1, 3))
       e.paren = static_cast<int>(rng.uniform(0, terms - 2));

@@ -74,6 +74,7 @@ std::vector<Record> materializeDataset(const std::string &name,
       o.count = count, o.split = split, o.seed = seed;
       o.digits = rangeArg(name, args, "digits", o.digits);
       o.terms = rangeArg(name, args, "terms", o.terms);
+      o.ops = arg<std::string>(name, args, "ops", o.ops);
       o.style = parseArithStyle(arg<std::string>(name, args, "style", "plain"));
       return generateArith(o);
     }

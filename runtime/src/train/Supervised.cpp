@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -95,6 +96,31 @@ int64_t EpochSampler::operator()(int64_t draw) {
   return order[draw % n];
 }
 
+PackedSampler::PackedSampler(const std::vector<TokenizedExample> &examples,
+                             int64_t len, uint64_t seed)
+    : examples(examples), len(len), seed(seed) {
+  int64_t total = 0;
+  for (const TokenizedExample &ex : examples)
+    total += static_cast<int64_t>(ex.ids.size());
+  if (len < 2 || total < len)
+    fail("cannot pack {} tokens into rows of {}: the corpus is shorter than "
+         "one row; lower seq_len",
+         total, len);
+  rows = (total - 1) / (len - 1);
+}
+
+std::vector<int64_t> PackedSampler::operator()(int64_t draw) {
+  if (draw / rows != epoch) {
+    epoch = draw / rows;
+    stream.clear();
+    for (int64_t i : epochOrder(examples.size(), seed, epoch))
+      stream.insert(stream.end(), examples[i].ids.begin(),
+                    examples[i].ids.end());
+  }
+  auto begin = stream.begin() + (draw % rows) * (len - 1);
+  return {begin, begin + len};
+}
+
 std::string saveOptimizerState(torch::optim::Optimizer &optimizer) {
   torch::serialize::OutputArchive archive;
   optimizer.save(archive);
@@ -145,12 +171,18 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
   }
 
   EpochSampler sampler(examples.size(), opt.seed);
+  std::optional<PackedSampler> packed;
+  if (!opt.responseOnly && opt.packLen > 0)
+    packed.emplace(examples, opt.packLen, opt.seed);
   Progress progress(opt.label, opt.steps, "step", start);
   model.train();
   for (int64_t step = start; step < opt.steps; ++step) {
     std::vector<TokenizedExample> batch;
-    for (int64_t i = 0; i < opt.batch; ++i)
-      batch.push_back(examples[sampler(step * opt.batch + i)]);
+    for (int64_t i = 0; i < opt.batch; ++i) {
+      int64_t draw = step * opt.batch + i;
+      batch.push_back(packed ? TokenizedExample{(*packed)(draw), 1}
+                             : examples[sampler(draw)]);
+    }
     TokenBatch tb = collate(batch);
     setLearningRate(*optimizer, schedule.at(step));
     torch::Tensor logp = tokenLogprobs(model, tb.tokens);

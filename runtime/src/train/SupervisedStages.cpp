@@ -46,6 +46,13 @@ public:
         configValue<double>(st, "weight_decay", opt.responseOnly ? 0.0 : 0.1);
     opt.gradClip = configValue<double>(st, "grad_clip", 1.0);
     opt.saveEvery = configValue<int64_t>(st, "save_every", 100);
+    if (!opt.responseOnly) {
+      opt.packLen = configValue<int64_t>(st, "seq_len", lm.model->maxSeq());
+      if (opt.packLen < 2 || opt.packLen > lm.model->maxSeq())
+        fail("stage '{}': seq_len = {} must lie in 2..{} (the model's "
+             "max_seq)",
+             st.name, opt.packLen, lm.model->maxSeq());
+    }
     if (st.config.contains("steps") && !st.config["steps"].is_null()) {
       opt.steps = configValue<int64_t>(st, "steps", 1000);
     } else {

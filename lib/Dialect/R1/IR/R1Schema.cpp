@@ -71,6 +71,8 @@ const Field denseFields[] = {
 const Field arithFields[] = {
     {"count", K::PosInt, nullptr},
     {"digits", K::Range, "[1, 3]"},
+    {"terms", K::Range, ""},
+    {"ops", K::Str, ""},
     {"style", K::Enum, "\"plain\"", "plain|cot"},
     {"split", K::Enum, "\"train\"", "train|test"},
     {"seed", K::NonNegInt, ""},

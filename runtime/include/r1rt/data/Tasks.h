@@ -59,6 +59,7 @@ struct ArithOptions {
   size_t count = 1000;   ///< number of records
   IntRange digits{1, 3}; ///< digits per operand
   IntRange terms{2, 3};  ///< operands per expression
+  std::string ops = "+-*"; ///< operators drawn from, uniformly
   ArithStyle style = ArithStyle::Plain;
   Split split = Split::Train;
   uint64_t seed = 0;

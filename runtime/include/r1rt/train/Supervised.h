@@ -70,6 +70,29 @@ private:
   std::vector<int64_t> order;
 };
 
+/// Pretraining rows packed from the example stream: epoch e concatenates the
+/// examples in epochOrder(n, seed, e) and cuts rows of `len` tokens at stride
+/// len - 1 (consecutive rows share one token, so every token but the first is
+/// predicted once); draw g is row g % rows of epoch g / rows. Like
+/// EpochSampler, a draw depends only on (seed, g), so resuming needs only the
+/// step.
+class PackedSampler {
+public:
+  PackedSampler(const std::vector<TokenizedExample> &examples, int64_t len,
+                uint64_t seed);
+  /// Windows per epoch (>= 1).
+  int64_t rowsPerEpoch() const { return rows; }
+  /// The `len` token ids of draw g.
+  std::vector<int64_t> operator()(int64_t draw);
+
+private:
+  const std::vector<TokenizedExample> &examples;
+  int64_t len, rows;
+  uint64_t seed;
+  int64_t epoch = -1;
+  std::vector<int64_t> stream;
+};
+
 struct SupervisedOptions {
   int64_t steps = 100; ///< optimizer steps
   int64_t batch = 16;  ///< examples per step
@@ -79,6 +102,9 @@ struct SupervisedOptions {
   double gradClip = 1.0;   ///< global grad-norm clip (0: off)
   int64_t saveEvery = 100; ///< step checkpoint period (0: only at the end)
   bool responseOnly = true;
+  /// With !responseOnly: >= 2 trains on packed rows of packLen tokens
+  /// (PackedSampler); 0 pads one example per row.
+  int64_t packLen = 0;
   uint64_t seed = 0;
   std::string label = "sft"; ///< stage name for progress and errors
 };

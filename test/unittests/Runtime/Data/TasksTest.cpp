@@ -98,6 +98,33 @@ TEST(Arith, CotStepsAreEachCorrectAndWellFormed) {
   }
 }
 
+TEST(Arith, TermsAndOpsBoundTheExpressions) {
+  ArithOptions o;
+  o.count = 2000;
+  o.digits = {1, 1};
+  o.terms = {3, 4};
+  o.ops = "+-";
+  o.seed = 3;
+  std::set<size_t> operandCounts;
+  std::set<char> seen;
+  for (const Record &r : generateArith(o)) {
+    std::string expr = r.prompt.substr(0, r.prompt.size() - 1);
+    EXPECT_EQ(expr.find('*'), std::string::npos) << expr;
+    size_t operators = 0;
+    for (char c : expr)
+      if (c == '+' || c == '-')
+        ++operators, seen.insert(c);
+    operandCounts.insert(operators + 1);
+    EXPECT_EQ(std::to_string(valueOf(expr)), *r.answer);
+  }
+  EXPECT_EQ(operandCounts, (std::set<size_t>{3, 4}));
+  EXPECT_EQ(seen, (std::set<char>{'+', '-'}));
+  for (const char *bad : {"", "+/", "++", "+-*-"}) {
+    o.ops = bad;
+    EXPECT_THROW(generateArith(o), r1rt::Error) << bad;
+  }
+}
+
 TEST(Split, TrainAndTestAreDisjointForEveryTask) {
   ArithOptions a;
   a.count = 4000;

@@ -114,6 +114,33 @@ TEST_F(SupervisedTest, EpochOrderIsAPermutationAndVariesByEpoch) {
   EXPECT_EQ(a, r1rt::epochOrder(100, 7, 0));
 }
 
+TEST_F(SupervisedTest, PackedRowsTileEachEpochsStreamInOrder) {
+  // Examples of distinct lengths and ids, so every row identifies its source.
+  std::vector<r1rt::TokenizedExample> ex;
+  for (int64_t i = 0; i < 7; ++i)
+    ex.push_back({std::vector<int64_t>(3 + i, 100 + i), 1});
+  const int64_t len = 5, total = 7 * 3 + 21; // 42 tokens per epoch
+  r1rt::PackedSampler packed(ex, len, 9);
+  ASSERT_EQ(packed.rowsPerEpoch(), (total - 1) / (len - 1));
+  for (int64_t epoch = 0; epoch < 3; ++epoch) {
+    std::vector<int64_t> stream;
+    for (int64_t i : r1rt::epochOrder(7, 9, epoch))
+      stream.insert(stream.end(), ex[i].ids.begin(), ex[i].ids.end());
+    for (int64_t r = 0; r < packed.rowsPerEpoch(); ++r) {
+      std::vector<int64_t> want(stream.begin() + r * (len - 1),
+                                stream.begin() + r * (len - 1) + len);
+      EXPECT_EQ(packed(epoch * packed.rowsPerEpoch() + r), want)
+          << "epoch " << epoch << " row " << r;
+    }
+  }
+  // A fresh sampler (a resumed run) draws the same row for the same index.
+  r1rt::PackedSampler again(ex, len, 9);
+  EXPECT_EQ(again(2 * packed.rowsPerEpoch() + 3),
+            packed(2 * packed.rowsPerEpoch() + 3));
+  EXPECT_THROW(r1rt::PackedSampler(ex, total + 1, 9), r1rt::Error);
+  EXPECT_THROW(r1rt::PackedSampler(ex, 1, 9), r1rt::Error);
+}
+
 TEST_F(SupervisedTest, SftLowersTheLoss) {
   auto model = tinyModel(tok, 1);
   auto records = arith(400, r1rt::data::ArithStyle::Plain);
