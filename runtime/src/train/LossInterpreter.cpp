@@ -73,6 +73,12 @@ torch::Tensor asFloat(const torch::Tensor &b,
 
 torch::Tensor truth(const torch::Tensor &x) { return x != 0; }
 
+/// The extra parameter of grad trees: the upstream per-token gradient.
+constexpr const char *kDloss = "dloss";
+
+/// The parameters a grad tree may be keyed by: those carrying a gradient.
+const std::vector<std::string> kDifferentiable = {"logp", "seq_logratio"};
+
 } // namespace
 
 const std::vector<std::string> &LossProgram::knownParams() {
@@ -139,11 +145,41 @@ LossProgram LossProgram::fromJson(const std::string &name,
 
   if (!spec.contains("body"))
     bad("body", "missing the loss expression");
-  program.root_ = program.compile(spec["body"], "body");
+  program.root_ = program.compile(spec["body"], "body", /*grad=*/false);
+
+  // "grad" (optional): the compiler's backward, one tree per differentiable
+  // parameter the loss declares (docs/plan-format.md).
+  if (!spec.contains("grad"))
+    return program;
+  const nlohmann::json &grad = spec["grad"];
+  if (!grad.is_object())
+    bad("grad", "expected an object of backward trees keyed by parameter");
+  auto declared = [&](const std::string &p) {
+    return std::find(program.params_.begin(), program.params_.end(), p) !=
+           program.params_.end();
+  };
+  for (const auto &[key, tree] : grad.items()) {
+    std::string path = "grad." + key;
+    if (std::find(kDifferentiable.begin(), kDifferentiable.end(), key) ==
+        kDifferentiable.end())
+      bad(path, fmt::format("'{}' carries no gradient; expected one of: {}",
+                            key, joined(kDifferentiable)));
+    if (!declared(key))
+      bad(path, fmt::format("the loss does not declare '{}'", key));
+    int root = program.compile(tree, path, /*grad=*/true);
+    (key == "logp" ? program.gradLogp_ : program.gradSeqLogratio_) = root;
+  }
+  for (const std::string &p : kDifferentiable)
+    if (declared(p) && !grad.contains(p))
+      bad("grad", fmt::format("missing the backward of '{}'; recompile the "
+                              "plan with r1c",
+                              p));
+  program.hasGrad_ = true;
   return program;
 }
 
-int LossProgram::compile(const nlohmann::json &expr, const std::string &path) {
+int LossProgram::compile(const nlohmann::json &expr, const std::string &path,
+                         bool grad) {
   auto bad = [&](const std::string &message) {
     fail("plan.json: loss '{}': node {}: {}", name_, path, message);
   };
@@ -166,12 +202,18 @@ int LossProgram::compile(const nlohmann::json &expr, const std::string &path) {
     if (!expr.contains("name") || !expr["name"].is_string())
       bad("param needs a string \"name\"");
     std::string pname = expr["name"].get<std::string>();
-    if (std::find(params_.begin(), params_.end(), pname) == params_.end())
-      bad(fmt::format("unknown parameter '{}'; the loss declares: {}", pname,
-                      joined(params_)));
     const auto &known = knownParams();
-    node.param = static_cast<int>(std::find(known.begin(), known.end(), pname) -
-                                  known.begin());
+    if (pname == kDloss) {
+      if (!grad)
+        bad("'dloss' is defined only in grad trees");
+      node.param = static_cast<int>(known.size()); // the last env slot
+    } else {
+      if (std::find(params_.begin(), params_.end(), pname) == params_.end())
+        bad(fmt::format("unknown parameter '{}'; the loss declares: {}", pname,
+                        joined(params_)));
+      node.param = static_cast<int>(
+          std::find(known.begin(), known.end(), pname) - known.begin());
+    }
   } else {
     if (!expr.contains("args") || !expr["args"].is_array())
       bad(fmt::format("op '{}' needs an \"args\" array", opName));
@@ -181,7 +223,7 @@ int LossProgram::compile(const nlohmann::json &expr, const std::string &path) {
                       args.size()));
     for (size_t i = 0; i < args.size(); ++i)
       node.args.push_back(
-          compile(args[i], fmt::format("{}.args[{}]", path, i)));
+          compile(args[i], fmt::format("{}.args[{}]", path, i), grad));
   }
   nodes_.push_back(std::move(node));
   return static_cast<int>(nodes_.size()) - 1;
@@ -251,13 +293,14 @@ torch::Tensor LossProgram::evalNode(int index,
   fail("loss '{}': internal error: bad op index {}", name_, node.op);
 }
 
-torch::Tensor LossProgram::perToken(const LossInputs &in) const {
+std::vector<torch::Tensor>
+LossProgram::environment(const LossInputs &in,
+                         torch::TensorOptions &options) const {
   if (!in.mask.defined() || in.mask.dim() != 2)
     fail("loss '{}': the response mask must be a [B,T] tensor", name_);
-  std::vector<torch::Tensor> env(knownParams().size());
+  std::vector<torch::Tensor> env(knownParams().size() + 1);
   const torch::Tensor *supplied[] = {&in.logp, &in.oldLogp, &in.refLogp,
                                      &in.adv};
-  torch::TensorOptions options;
   bool haveOptions = false;
   for (const std::string &p : params_) {
     size_t i = std::find(knownParams().begin(), knownParams().end(), p) -
@@ -290,6 +333,12 @@ torch::Tensor LossProgram::perToken(const LossInputs &in) const {
         torch::TensorOptions()
             .dtype(in.logp.defined() ? in.logp.scalar_type() : torch::kFloat)
             .device(in.mask.device());
+  return env;
+}
+
+torch::Tensor LossProgram::perToken(const LossInputs &in) const {
+  torch::TensorOptions options;
+  std::vector<torch::Tensor> env = environment(in, options);
   torch::Tensor out = evalNode(root_, env, options);
   // A body that reads no parameter is still a per-token loss.
   return out.dim() == 2 ? out : out.expand(in.mask.sizes());
@@ -297,6 +346,31 @@ torch::Tensor LossProgram::perToken(const LossInputs &in) const {
 
 torch::Tensor LossProgram::loss(const LossInputs &inputs) const {
   return reduceLoss(perToken(inputs), inputs.mask, reduction_);
+}
+
+torch::Tensor LossProgram::compiledGrad(const LossInputs &in) const {
+  if (!hasGrad_)
+    fail("loss '{}': plan.json carries no \"grad\" for it; recompile the "
+         "plan with r1c",
+         name_);
+  if (!in.logp.defined())
+    fail("loss '{}': the gradient w.r.t. logp needs logp", name_);
+  torch::NoGradGuard noGrad;
+  torch::TensorOptions options;
+  std::vector<torch::Tensor> env = environment(in, options);
+  env.back() = reductionWeights(in.mask, reduction_, in.logp.scalar_type());
+  torch::Tensor response = in.mask != 0;
+  torch::Tensor zero = torch::scalar_tensor(0.0, in.logp.options());
+  // where(), as in reduceLoss: padding gets 0 even if the tree yields nan.
+  auto eval = [&](int root) {
+    return torch::where(response, evalNode(root, env, options), zero);
+  };
+  torch::Tensor grad =
+      gradLogp_ >= 0 ? eval(gradLogp_) : torch::zeros_like(in.logp);
+  if (gradSeqLogratio_ >= 0)
+    grad =
+        grad + sequenceMeanBroadcastBackward(eval(gradSeqLogratio_), in.mask);
+  return grad;
 }
 
 } // namespace r1rt::train

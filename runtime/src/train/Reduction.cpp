@@ -28,6 +28,23 @@ torch::Tensor floatMask(const torch::Tensor &x, const torch::Tensor &mask) {
   return (mask != 0).to(x.dtype());
 }
 
+/// max(Σ_t m, 1) per sequence, [B,1]: seq_mean's and the sequence means'
+/// denominators.
+torch::Tensor sequenceCounts(const torch::Tensor &m) {
+  return m.sum(/*dim=*/1, /*keepdim=*/true).clamp_min(1.0);
+}
+
+/// max(Σ m, 1): token_mean's denominator.
+torch::Tensor tokenCount(const torch::Tensor &m) {
+  return m.sum().clamp_min(1.0);
+}
+
+/// B · L: seq_sum_norm's denominator.
+double sumNormDenominator(const torch::Tensor &m, const Reduction &reduction) {
+  int64_t len = reduction.maxLen > 0 ? reduction.maxLen : m.size(1);
+  return static_cast<double>(m.size(0) * len);
+}
+
 } // namespace
 
 torch::Tensor reduceLoss(const torch::Tensor &perToken,
@@ -40,13 +57,28 @@ torch::Tensor reduceLoss(const torch::Tensor &perToken,
       torch::where(m != 0, perToken, torch::zeros_like(perToken));
   switch (reduction.kind) {
   case ReductionKind::SeqMean:
-    return (masked.sum(/*dim=*/1) / m.sum(/*dim=*/1).clamp_min(1.0)).mean();
+    return (masked.sum(/*dim=*/1, /*keepdim=*/true) / sequenceCounts(m)).mean();
   case ReductionKind::TokenMean:
-    return masked.sum() / m.sum().clamp_min(1.0);
-  case ReductionKind::SeqSumNorm: {
-    int64_t len = reduction.maxLen > 0 ? reduction.maxLen : perToken.size(1);
-    return masked.sum() / static_cast<double>(perToken.size(0) * len);
+    return masked.sum() / tokenCount(m);
+  case ReductionKind::SeqSumNorm:
+    return masked.sum() / sumNormDenominator(m, reduction);
   }
+  fail("loss reduction: unknown kind");
+}
+
+torch::Tensor reductionWeights(const torch::Tensor &mask,
+                               const Reduction &reduction, torch::Dtype dtype) {
+  if (mask.dim() != 2)
+    fail("loss reduction: response mask {} must be [B,T]",
+         c10::str(mask.sizes()));
+  torch::Tensor m = (mask != 0).to(dtype);
+  switch (reduction.kind) {
+  case ReductionKind::SeqMean:
+    return m / sequenceCounts(m) / static_cast<double>(m.size(0));
+  case ReductionKind::TokenMean:
+    return m / tokenCount(m);
+  case ReductionKind::SeqSumNorm:
+    return m / sumNormDenominator(m, reduction);
   }
   fail("loss reduction: unknown kind");
 }
@@ -62,8 +94,14 @@ torch::Tensor sequenceMeanBroadcast(const torch::Tensor &x,
   torch::Tensor m = floatMask(x, mask);
   torch::Tensor seq = torch::where(m != 0, x, torch::zeros_like(x))
                           .sum(/*dim=*/1, /*keepdim=*/true) /
-                      m.sum(/*dim=*/1, /*keepdim=*/true).clamp_min(1.0);
+                      sequenceCounts(m);
   return seq.expand_as(x);
+}
+
+torch::Tensor sequenceMeanBroadcastBackward(const torch::Tensor &grad,
+                                            const torch::Tensor &mask) {
+  torch::Tensor m = floatMask(grad, mask);
+  return m / sequenceCounts(m) * grad.sum(/*dim=*/1, /*keepdim=*/true);
 }
 
 } // namespace r1rt::train

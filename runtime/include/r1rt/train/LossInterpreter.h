@@ -2,7 +2,8 @@
 //
 // The reference path for user-defined losses (issue 5): a plan.json loss
 // expression tree is checked once, then evaluated over per-token LibTorch
-// tensors by parameter name; autograd provides the backward.
+// tensors by parameter name; autograd provides the backward. The compiler's
+// own backward trees ("grad") are evaluated the same way by compiledGrad.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,8 +36,9 @@ class LossProgram {
 public:
   /// Checks and compiles `spec` (one entry of plan.json's "losses"). Throws a
   /// one-line r1rt::Error naming the loss and the offending node path (e.g.
-  /// `body.args[0]`) on an unknown op, a wrong arity, an unknown parameter, a
-  /// missing field or a bad reduction.
+  /// `body.args[0]`, `grad.logp.args[1]`) on an unknown op, a wrong arity, an
+  /// unknown parameter, a missing field, a bad reduction or a "grad" that
+  /// does not hold one tree per differentiable parameter declared.
   static LossProgram fromJson(const std::string &name,
                               const nlohmann::json &spec);
 
@@ -45,6 +47,15 @@ public:
 
   /// The reduced scalar loss, differentiable w.r.t. inputs.logp.
   torch::Tensor loss(const LossInputs &inputs) const;
+
+  /// Whether the spec carries the compiler's backward trees ("grad").
+  bool hasGrad() const { return hasGrad_; }
+
+  /// d loss(inputs) / d inputs.logp [B,T] from the "grad" trees, without
+  /// autograd: `dloss` is the reduction's weight of each token, and the
+  /// `seq_logratio` tree is chained to logp through its per-sequence mean.
+  /// 0 on padding. Throws when !hasGrad().
+  torch::Tensor compiledGrad(const LossInputs &inputs) const;
 
   /// The loss's name (the key in "losses").
   const std::string &name() const { return name_; }
@@ -65,7 +76,11 @@ private:
     std::vector<int> args; ///< node indices
   };
 
-  int compile(const nlohmann::json &expr, const std::string &path);
+  int compile(const nlohmann::json &expr, const std::string &path, bool grad);
+  /// The parameter values by knownParams() index, plus a last slot for
+  /// `dloss` (left undefined); sets `options` to the loss dtype and device.
+  std::vector<torch::Tensor> environment(const LossInputs &inputs,
+                                         torch::TensorOptions &options) const;
   torch::Tensor evalNode(int index, const std::vector<torch::Tensor> &env,
                          const torch::TensorOptions &options) const;
 
@@ -74,6 +89,9 @@ private:
   std::vector<std::string> params_;
   std::vector<Node> nodes_;
   int root_ = -1;
+  bool hasGrad_ = false;
+  int gradLogp_ = -1;        ///< root of grad.logp, -1 if not declared
+  int gradSeqLogratio_ = -1; ///< root of grad.seq_logratio, likewise
 };
 
 } // namespace r1rt::train

@@ -39,6 +39,12 @@ const char *reductionName(ReductionKind kind);
 torch::Tensor reduceLoss(const torch::Tensor &perToken,
                          const torch::Tensor &mask, const Reduction &reduction);
 
+/// The weight of each token in reduceLoss's sum, ∂reduceLoss/∂perToken [B,T]
+/// in `dtype`, 0 on padding: m / (B · max(Σ_t m, 1)) for seq_mean,
+/// m / max(Σ m, 1) for token_mean, m / (B · L) for seq_sum_norm.
+torch::Tensor reductionWeights(const torch::Tensor &mask,
+                               const Reduction &reduction, torch::Dtype dtype);
+
 /// Masked mean over all response tokens, Σ m·x / max(Σ m, 1) (for metrics).
 torch::Tensor maskedMean(const torch::Tensor &x, const torch::Tensor &mask);
 
@@ -46,6 +52,11 @@ torch::Tensor maskedMean(const torch::Tensor &x, const torch::Tensor &mask);
 /// (differentiable); a sequence without response tokens gets 0.
 torch::Tensor sequenceMeanBroadcast(const torch::Tensor &x,
                                     const torch::Tensor &mask);
+
+/// The adjoint of sequenceMeanBroadcast: the gradient of x [B,T] given the
+/// gradient g [B,T] of its output, m / max(Σ_t m, 1) · Σ_t g.
+torch::Tensor sequenceMeanBroadcastBackward(const torch::Tensor &grad,
+                                            const torch::Tensor &mask);
 
 } // namespace r1rt::train
 

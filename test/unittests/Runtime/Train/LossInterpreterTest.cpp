@@ -361,6 +361,36 @@ TEST(LossInterpreter, MalformedTreesGiveOneLineErrors) {
   expectError(json{{"params", params}, {"reduce", reduce}}, {"body"});
 }
 
+TEST(LossInterpreter, MalformedGradTreesGiveOneLineErrors) {
+  json dloss = param("dloss");
+  auto withGrad = [&](json grad) {
+    return json{{"params", {"logp", "adv"}},
+                {"reduce", {{"kind", "token_mean"}}},
+                {"body", op("mul", {param("logp"), param("adv")})},
+                {"grad", grad}};
+  };
+  // The well-formed tree is accepted; each error below is one change to it.
+  EXPECT_TRUE(
+      LossProgram::fromJson("mine", withGrad({{"logp", dloss}})).hasGrad());
+  expectError(withGrad({{"logp", op("mul", {dloss, op("sqrt", {dloss})})}}),
+              {"node grad.logp.args[1]", "unknown op 'sqrt'"});
+  expectError(withGrad({{"logp", op("neg", {dloss, dloss})}}),
+              {"node grad.logp", "'neg' takes 1 argument(s), got 2"});
+  expectError(withGrad({{"logp", op("mul", {dloss, param("ref_logp")})}}),
+              {"node grad.logp.args[1]", "unknown parameter 'ref_logp'"});
+  expectError(withGrad({{"logp", dloss}, {"adv", dloss}}),
+              {"grad.adv", "'adv' carries no gradient"});
+  expectError(withGrad({{"logp", dloss}, {"seq_logratio", dloss}}),
+              {"grad.seq_logratio", "does not declare 'seq_logratio'"});
+  expectError(withGrad(json::object()),
+              {"grad", "missing the backward of 'logp'"});
+  expectError(withGrad(json::array()), {"grad", "expected an object"});
+  json tree = withGrad({{"logp", dloss}});
+  tree["body"] = op("mul", {param("logp"), dloss});
+  expectError(tree,
+              {"node body.args[1]", "'dloss' is defined only in grad trees"});
+}
+
 TEST(LossInterpreter, MissingInputIsAClearError) {
   json tree = {{"params", {"logp", "ref_logp"}},
                {"reduce", {{"kind", "token_mean"}}},
