@@ -1,6 +1,7 @@
 //===- Jsonl.cpp - User JSONL datasets with a field mapping ---------------===//
 
 #include "r1rt/data/Jsonl.h"
+#include "Lines.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
 #include "r1rt/data/Utf8.h"
@@ -39,18 +40,11 @@ std::vector<Record> parseJsonl(const std::string &text, const std::string &name,
          name);
   const bool isText = !mapping.text.empty();
   std::vector<Record> records;
-  size_t lineNo = 0;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos)
-      end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    start = end + 1;
-    ++lineNo;
+  forEachLine(text, [&](std::string_view line, size_t lineNo) {
     if (!line.empty() && line.back() == '\r')
       line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos)
-      continue;
+      return;
     std::string where = fmt::format("{}:{}", name, lineNo);
     if (auto bad = findInvalidUtf8(line))
       fail("{}: ill-formed UTF-8 at byte {} of the line; re-encode the file "
@@ -75,7 +69,7 @@ std::vector<Record> parseJsonl(const std::string &text, const std::string &name,
           key != mapping.answer && key != mapping.text)
         record.meta[key] = value;
     records.push_back(std::move(record));
-  }
+  });
   return records;
 }
 

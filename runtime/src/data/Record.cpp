@@ -1,6 +1,7 @@
 //===- Record.cpp - Dataset records and their JSONL artifact form ---------===//
 
 #include "r1rt/data/Record.h"
+#include "Lines.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
 #include "r1rt/data/Utf8.h"
@@ -72,17 +73,10 @@ void writeRecords(const std::string &path, const std::vector<Record> &records) {
 std::vector<Record> readRecords(const std::string &path) {
   std::string text = readFile(path);
   std::vector<Record> records;
-  size_t lineNo = 0;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos)
-      end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    ++lineNo;
-    start = end + 1;
+  forEachLine(text, [&](std::string_view line, size_t lineNo) {
     std::string where = fmt::format("{}:{}", path, lineNo);
     if (line.empty())
-      continue;
+      return;
     if (auto bad = findInvalidUtf8(line))
       fail("{}: ill-formed UTF-8 at byte {}; the artifact is corrupt, delete "
            "it to regenerate",
@@ -94,7 +88,7 @@ std::vector<Record> readRecords(const std::string &path) {
            "regenerate",
            where);
     records.push_back(recordFromJson(object, where));
-  }
+  });
   return records;
 }
 
