@@ -71,13 +71,7 @@ public:
     if (record.kind == "kk") {
       std::vector<std::string> names;
       std::vector<bool> knights;
-      try {
-        names = record.meta.at("names").get<std::vector<std::string>>();
-        knights = record.meta.at("knights").get<std::vector<bool>>();
-      } catch (const nlohmann::json::exception &) {
-        fail("reward answer_match: kk record lacks meta names/knights; "
-             "regenerate the dataset");
-      }
+      kkProblem(record, "answer_match", names, knights);
       if (!content)
         return 0.0;
       auto roles = parseKkAnswer(trimSpace(*content), names);

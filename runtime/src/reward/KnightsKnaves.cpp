@@ -82,14 +82,7 @@ public:
                const data::Record &record) const override {
     std::vector<std::string> names;
     std::vector<bool> knights;
-    try {
-      names = record.meta.at("names").get<std::vector<std::string>>();
-      knights = record.meta.at("knights").get<std::vector<bool>>();
-    } catch (const nlohmann::json::exception &) {
-      fail("reward kk: record (kind '{}') lacks meta names/knights; use a "
-           "task.kk dataset",
-           record.kind);
-    }
+    kkProblem(record, "kk", names, knights);
     std::optional<std::string_view> answer = lastTagContent(completion, tag);
     std::optional<std::vector<bool>> parsed;
     if (answer)
@@ -111,6 +104,18 @@ private:
 };
 
 } // namespace
+
+void kkProblem(const data::Record &record, const char *reward,
+               std::vector<std::string> &names, std::vector<bool> &knights) {
+  try {
+    names = record.meta.at("names").get<std::vector<std::string>>();
+    knights = record.meta.at("knights").get<std::vector<bool>>();
+  } catch (const nlohmann::json::exception &) {
+    fail("reward {}: record (kind '{}') lacks meta names/knights; use a "
+         "task.kk dataset",
+         reward, record.kind);
+  }
+}
 
 std::optional<std::vector<bool>>
 parseKkAnswer(std::string_view answer, const std::vector<std::string> &names) {

@@ -89,6 +89,11 @@ private:
 /// Trims ASCII whitespace at both ends.
 std::string_view trimSpace(std::string_view text);
 
+/// The Knights & Knaves solution of a record (meta names/knights), or an
+/// error naming `reward` and the record kind.
+void kkProblem(const data::Record &record, const char *reward,
+               std::vector<std::string> &names, std::vector<bool> &knights);
+
 // Factories, one per reward (each defined next to its reward).
 std::unique_ptr<Reward> makeAnswerMatch(RewardArgs &args);
 std::unique_ptr<Reward> makeCountdownReward(RewardArgs &args);
