@@ -259,10 +259,7 @@ json GrpoStage::run(StageContext &ctx) {
         if (aux.defined())
           loss = loss + aux;
         double value = loss.item<double>();
-        if (!std::isfinite(value))
-          fail("stage '{}' step {}: the loss is {} (policy: abort); the last "
-               "step checkpoint is kept, so lower lr and run again to resume",
-               st.name, step + 1, value);
+        checkFiniteLoss(value, st.name, step + 1);
         if (u == 0) {
           clipSum += clipFraction(program, in);
           entSum += train::maskedMean(entropy, in.mask).item<double>();
@@ -274,13 +271,7 @@ json GrpoStage::run(StageContext &ctx) {
         }
         optimizer->zero_grad();
         loss.backward();
-        try {
-          gradNorm = clipGradNorm(weights, gradClip);
-        } catch (const Error &e) {
-          fail("stage '{}' step {}: {} (policy: abort); the last step "
-               "checkpoint is kept",
-               st.name, step + 1, e.what());
-        }
+        gradNorm = clipGradNormOrAbort(weights, gradClip, st.name, step + 1);
         // The MoE routing bias stays frozen: only the loss moves the policy
         // (measured: updating it cut held-out pass@1 after ~50 steps from
         // 0.219 to 0.147; docs/runtime.md).

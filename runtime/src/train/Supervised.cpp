@@ -121,6 +121,26 @@ std::vector<int64_t> PackedSampler::operator()(int64_t draw) {
   return {begin, begin + len};
 }
 
+void checkFiniteLoss(double loss, const std::string &stage, int64_t step) {
+  if (!std::isfinite(loss))
+    fail("stage '{}' step {}: the loss is {} (policy: abort); the last step "
+         "checkpoint is kept, so lower the learning rate and run again to "
+         "resume",
+         stage, step, loss);
+}
+
+double clipGradNormOrAbort(const std::vector<torch::Tensor> &params,
+                           double maxNorm, const std::string &stage,
+                           int64_t step) {
+  try {
+    return clipGradNorm(params, maxNorm);
+  } catch (const Error &e) {
+    fail("stage '{}' step {}: {} (policy: abort); the last step checkpoint "
+         "is kept",
+         stage, step, e.what());
+  }
+}
+
 std::string saveOptimizerState(torch::optim::Optimizer &optimizer) {
   torch::serialize::OutputArchive archive;
   optimizer.save(archive);
@@ -191,21 +211,11 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
     if (aux.defined())
       loss = loss + aux;
     double lossValue = loss.item<double>();
-    if (!std::isfinite(lossValue))
-      fail("stage '{}' step {}: the loss is {} (policy: abort); the last step "
-           "checkpoint is kept, so lower the learning rate and run again to "
-           "resume",
-           opt.label, step + 1, lossValue);
+    checkFiniteLoss(lossValue, opt.label, step + 1);
     optimizer->zero_grad();
     loss.backward();
-    double gradNorm = 0;
-    try {
-      gradNorm = clipGradNorm(params, opt.gradClip);
-    } catch (const Error &e) {
-      fail("stage '{}' step {}: {} (policy: abort); the last step checkpoint "
-           "is kept",
-           opt.label, step + 1, e.what());
-    }
+    double gradNorm =
+        clipGradNormOrAbort(params, opt.gradClip, opt.label, step + 1);
     optimizer->step();
     model.updateRoutingBias();
 

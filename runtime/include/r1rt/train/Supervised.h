@@ -125,6 +125,17 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
                                  const SupervisedOptions &options,
                                  StageArtifact &artifact, MetricsLog &metrics);
 
+/// The NaN policy of every trainer (abort; the last step checkpoint is kept):
+/// throws a one-line r1rt::Error naming `stage` and the 1-based `step` when
+/// `loss` is not finite.
+void checkFiniteLoss(double loss, const std::string &stage, int64_t step);
+
+/// clipGradNorm under the same policy: a non-finite gradient norm aborts,
+/// naming `stage` and `step`. Returns the norm before clipping.
+double clipGradNormOrAbort(const std::vector<torch::Tensor> &params,
+                           double maxNorm, const std::string &stage,
+                           int64_t step);
+
 /// Serialized optimizer state (torch::serialize archive bytes).
 std::string saveOptimizerState(torch::optim::Optimizer &optimizer);
 void loadOptimizerState(torch::optim::Optimizer &optimizer,
