@@ -25,8 +25,6 @@ namespace r1rt::stages {
 
 namespace {
 
-constexpr int64_t kPromptsPerChunk = 32;
-
 class RejectSampleStage : public StageRunner {
 public:
   json run(StageContext &ctx) override {
@@ -45,8 +43,7 @@ public:
     LoadedModel policy = loadModelInput(ctx, "policy", seed);
     const std::vector<data::Record> records = loadDatasetInput(ctx, "data");
 
-    const int64_t chunks =
-        (int64_t(records.size()) + kPromptsPerChunk - 1) / kPromptsPerChunk;
+    const int64_t chunks = promptChunkCount(records.size());
     std::vector<data::Record> kept;
     int64_t start = resumeStep(ctx.artifact);
     if (start > 0)
@@ -54,11 +51,7 @@ public:
     int64_t generated = start * kPromptsPerChunk * samples;
     Progress progress(st.name, chunks, "chunk", start);
     for (int64_t c = start; c < chunks; ++c) {
-      std::vector<const data::Record *> prompts;
-      for (int64_t i = c * kPromptsPerChunk;
-           i < std::min<int64_t>(records.size(), (c + 1) * kPromptsPerChunk);
-           ++i)
-        prompts.push_back(&records[i]);
+      std::vector<const data::Record *> prompts = promptChunk(records, c);
       Rollouts roll = sampleCompletions(
           *policy.model, *tokenizer, prompts, samples, sampling, seed,
           uint64_t(c) * kPromptsPerChunk * samples, st.name);

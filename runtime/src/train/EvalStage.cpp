@@ -31,8 +31,6 @@ namespace r1rt::stages {
 
 namespace {
 
-constexpr int64_t kPromptsPerChunk = 32;
-
 struct MetricSpec {
   std::string kind; ///< pass or cons
   int64_t at = 1, k = 1;
@@ -54,14 +52,10 @@ Samples sampleModel(CausalLM &model, const Tokenizer &tok,
   Samples out;
   SamplingOptions greedy = sampling;
   greedy.temperature = 0;
-  const int64_t chunks =
-      (int64_t(records.size()) + kPromptsPerChunk - 1) / kPromptsPerChunk;
+  const int64_t chunks = promptChunkCount(records.size());
   Progress progress(label, records.size(), "prompt");
   for (int64_t c = 0; c < chunks; ++c) {
-    std::vector<const data::Record *> prompts;
-    for (int64_t i = c * kPromptsPerChunk;
-         i < std::min<int64_t>(records.size(), (c + 1) * kPromptsPerChunk); ++i)
-      prompts.push_back(&records[i]);
+    std::vector<const data::Record *> prompts = promptChunk(records, c);
     Rollouts roll = sampleCompletions(model, tok, prompts, k, sampling, seed,
                                       uint64_t(c) * kPromptsPerChunk * k, label);
     Rollouts best =

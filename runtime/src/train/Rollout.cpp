@@ -3,6 +3,7 @@
 #include "Rollout.h"
 #include "r1rt/Error.h"
 
+#include <algorithm>
 #include <cmath>
 
 using nlohmann::json;
@@ -111,6 +112,19 @@ double RewardSet::combine(const std::vector<double> &scores) const {
   for (size_t i = 0; i < names.size(); ++i)
     env[names[i]] = scores[i];
   return evalScoreExpr(expr, env);
+}
+
+int64_t promptChunkCount(size_t n) {
+  return (int64_t(n) + kPromptsPerChunk - 1) / kPromptsPerChunk;
+}
+
+std::vector<const data::Record *>
+promptChunk(const std::vector<data::Record> &records, int64_t c) {
+  std::vector<const data::Record *> prompts;
+  for (int64_t i = c * kPromptsPerChunk;
+       i < std::min<int64_t>(records.size(), (c + 1) * kPromptsPerChunk); ++i)
+    prompts.push_back(&records[i]);
+  return prompts;
 }
 
 double passAtEstimate(int64_t k, int64_t c, int64_t a) {

@@ -62,6 +62,17 @@ Rollouts sampleCompletions(CausalLM &model, const Tokenizer &tokenizer,
                            uint64_t seedBase, uint64_t firstSample,
                            const std::string &stageName);
 
+/// Batch-sampling stages (reject_sample, eval) work in chunks of this many
+/// prompts; chunk c covers records [c·k, min(n, (c+1)·k)).
+inline constexpr int64_t kPromptsPerChunk = 32;
+
+/// The number of prompt chunks covering `n` records.
+int64_t promptChunkCount(size_t n);
+
+/// The records of prompt chunk `c`.
+std::vector<const data::Record *>
+promptChunk(const std::vector<data::Record> &records, int64_t c);
+
 /// The unbiased pass@a estimate from k samples of which c are correct:
 /// 1 − C(k−c, a) / C(k, a) (Chen et al., 2021).
 double passAtEstimate(int64_t k, int64_t c, int64_t a);
