@@ -31,3 +31,11 @@ if config.r1c_have_runtime:
     config.available_features.add("runtime")
 if config.r1c_have_cuda:
     config.available_features.add("cuda-compiler")
+
+# The CUDA toolkit's assembler, to check the PTX r1c writes.
+import shutil
+ptxas = shutil.which("ptxas") or next(
+    (p for p in ["/usr/local/cuda/bin/ptxas"] if os.access(p, os.X_OK)), None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

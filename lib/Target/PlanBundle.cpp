@@ -1,6 +1,7 @@
 //===- PlanBundle.cpp - Writes the X.r1plan bundle directory -------------===//
 
 #include "Target/PlanWriter.h"
+#include "Target/KernelEmission.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
@@ -10,6 +11,7 @@
 
 using namespace mlir;
 using namespace r1;
+namespace json = llvm::json;
 
 /// Writes `path` through a temporary file renamed into place.
 static LogicalResult
@@ -43,6 +45,13 @@ LogicalResult r1::writePlanBundle(ModuleOp module, StringRef dir,
     return emitError(UnknownLoc::get(ctx))
            << "cannot create bundle directory '" << dir << "': " << ec.message()
            << "; choose another -o path";
+  auto kernels = emitLossKernels(module, dir);
+  if (failed(kernels))
+    return failure();
+  if (json::Object *losses = plan->getAsObject()->getObject("losses"))
+    for (auto &[name, kernel] : *kernels)
+      if (json::Object *loss = losses->getObject(name))
+        (*loss)["kernel"] = std::move(kernel);
   auto in = [&](StringRef name) {
     llvm::SmallString<256> p(dir);
     llvm::sys::path::append(p, name);

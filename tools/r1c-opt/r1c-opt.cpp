@@ -1,5 +1,6 @@
 //===- r1c-opt.cpp - mlir-opt with the r1 dialect and its passes ---------===//
 
+#include "R1/Conversion/Passes.h"
 #include "R1/Passes.h"
 #include "R1/R1Dialect.h"
 
@@ -11,11 +12,12 @@
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
-  mlir::registerTransformsPasses();
   r1::registerR1PassesAndPipelines();
+  r1::registerR1ConversionPassesAndPipelines();
   mlir::DialectRegistry registry;
   registry.insert<r1::R1Dialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::func::FuncDialect>();
+  r1::registerLossKernelDialects(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "r1 optimizer driver\n", registry));
 }

@@ -12,6 +12,8 @@
 #include "Commands.h"
 #include "CompileCommands.h"
 
+#include "R1/Conversion/Passes.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -104,6 +106,8 @@ int main(int argc, char **argv) {
   for (const Command &c : emitters)
     overview += "  " + std::string(c.name) + "  " + c.help + "\n";
   registerCompilerCLOptions();
+  // The kernel lowering (r1c compile) parses upstream pass pipelines.
+  r1::registerR1ConversionPassesAndPipelines();
   cl::ParseCommandLineOptions(argc, argv, overview);
 
   // Pick the command: a leading known name, else --emit.
