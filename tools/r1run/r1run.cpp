@@ -38,6 +38,9 @@ int main(int argc, char **argv) {
                      "Intra-op CPU threads (default: the pipeline's threads "
                      "setting, else LibTorch's default)")
           ->check(CLI::NonNegativeNumber);
+  app.add_flag("--interpret-losses", opts.interpretLosses,
+               "Evaluate RL losses with the interpreter even where the "
+               "bundle has compiled kernels (docs/kernels.md)");
   std::string report;
   app.add_option("--report", report,
                  "After the run, write an HTML report (curves and the eval "

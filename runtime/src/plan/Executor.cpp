@@ -135,7 +135,8 @@ executePlan(const Plan &plan, const ExecutorOptions &options, std::FILE *log) {
            "(available: {})",
            st.name, st.kind, kinds.empty() ? "none" : kinds);
     }
-    StageContext ctx{plan, st, art, {}, options.threads};
+    StageContext ctx{plan, st, art, {}, options.threads,
+                     options.interpretLosses};
     for (const std::string &in : st.inputs) {
       const PlanStage &src = plan.stages[plan.findStage(in)];
       StageArtifact inArt = store.stage(src.name, src.key);

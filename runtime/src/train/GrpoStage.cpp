@@ -23,6 +23,7 @@
 #include "r1rt/store/ArtifactStore.h"
 #include "r1rt/store/Safetensors.h"
 #include "r1rt/train/Advantages.h"
+#include "r1rt/train/CompiledLoss.h"
 #include "r1rt/train/LossInterpreter.h"
 #include "r1rt/train/Reduction.h"
 #include "r1rt/train/Supervised.h"
@@ -152,8 +153,10 @@ json GrpoStage::run(StageContext &ctx) {
   if (!ctx.plan.losses.contains(lossName))
     fail("plan.json: stage '{}' uses loss '{}', which \"losses\" lacks",
          st.name, lossName);
-  const train::LossProgram program =
-      train::LossProgram::fromJson(lossName, ctx.plan.losses[lossName]);
+  const train::LossEvaluator evaluator(
+      train::LossProgram::fromJson(lossName, ctx.plan.losses[lossName]),
+      ctx.plan.losses[lossName], ctx.plan.bundleDir, ctx.interpretLosses);
+  const train::LossProgram &program = evaluator.program();
   const RewardSet rewards = RewardSet::fromStage(ctx.plan, st, "reward");
   const auto &params = program.params();
   const bool needRef =
@@ -254,7 +257,7 @@ json GrpoStage::run(StageContext &ctx) {
         if (needRef)
           in.refLogp = refLogp.index_select(0, idx);
         in.adv = train::broadcastOverTokens(adv.index_select(0, idx), in.mask);
-        torch::Tensor loss = program.loss(in);
+        torch::Tensor loss = evaluator.loss(in);
         torch::Tensor aux = policy.model->auxLoss();
         if (aux.defined())
           loss = loss + aux;

@@ -174,6 +174,10 @@ LossProgram LossProgram::fromJson(const std::string &name,
       bad("grad", fmt::format("missing the backward of '{}'; recompile the "
                               "plan with r1c",
                               p));
+  for (size_t i = 0; i < program.params_.size(); ++i)
+    if (std::find(kDifferentiable.begin(), kDifferentiable.end(),
+                  program.params_[i]) != kDifferentiable.end())
+      program.gradIndex_.push_back(int64_t(i));
   program.hasGrad_ = true;
   return program;
 }
@@ -334,6 +338,18 @@ LossProgram::environment(const LossInputs &in,
             .dtype(in.logp.defined() ? in.logp.scalar_type() : torch::kFloat)
             .device(in.mask.device());
   return env;
+}
+
+std::vector<torch::Tensor>
+LossProgram::paramValues(const LossInputs &in) const {
+  torch::TensorOptions options;
+  std::vector<torch::Tensor> env = environment(in, options);
+  std::vector<torch::Tensor> values;
+  for (const std::string &p : params_)
+    values.push_back(env[std::find(knownParams().begin(), knownParams().end(),
+                                   p) -
+                         knownParams().begin()]);
+  return values;
 }
 
 torch::Tensor LossProgram::perToken(const LossInputs &in) const {

@@ -26,6 +26,7 @@ struct ExecutorOptions {
   std::string from;    ///< re-run this stage and everything after it
   bool dryRun = false; ///< print what would happen, run nothing
   int threads = 0;     ///< intra-op threads; 0 keeps LibTorch's default
+  bool interpretLosses = false; ///< never use the bundle's loss kernels
 };
 
 /// What happened to one stage.

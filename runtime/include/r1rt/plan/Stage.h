@@ -32,6 +32,8 @@ struct StageContext {
   std::map<std::string, StageArtifact> inputs;
   /// Intra-op threads (`r1run --threads`).
   int threads = 1;
+  /// Evaluate losses with the interpreter (`r1run --interpret-losses`).
+  bool interpretLosses = false;
 };
 
 /// Executes one kind of stage.

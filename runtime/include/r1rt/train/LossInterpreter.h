@@ -48,6 +48,15 @@ public:
   /// The reduced scalar loss, differentiable w.r.t. inputs.logp.
   torch::Tensor loss(const LossInputs &inputs) const;
 
+  /// The values of the declared parameters, in params() order, each [B,T]
+  /// (`seq_logratio` derived from logp, differentiably). Throws when the
+  /// stage did not supply one.
+  std::vector<torch::Tensor> paramValues(const LossInputs &inputs) const;
+
+  /// The parameters "grad" differentiates, in the kernels' order: a subset
+  /// of params(), by index into it.
+  const std::vector<int64_t> &gradParamIndices() const { return gradIndex_; }
+
   /// Whether the spec carries the compiler's backward trees ("grad").
   bool hasGrad() const { return hasGrad_; }
 
@@ -92,6 +101,7 @@ private:
   bool hasGrad_ = false;
   int gradLogp_ = -1;        ///< root of grad.logp, -1 if not declared
   int gradSeqLogratio_ = -1; ///< root of grad.seq_logratio, likewise
+  std::vector<int64_t> gradIndex_;
 };
 
 } // namespace r1rt::train

@@ -18,9 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <iostream>
-#include <stdexcept>
 
 using namespace r1rt::train;
 using nlohmann::json;
@@ -32,12 +30,8 @@ namespace {
 
 /// plan.json's "losses", as r1c wrote them.
 const json &compiledLosses() {
-  static const json losses = [] {
-    std::ifstream in(R1C_LOSSES_PLAN);
-    if (!in)
-      throw std::runtime_error("cannot read " R1C_LOSSES_PLAN);
-    return json::parse(in).at("losses");
-  }();
+  static const json losses =
+      r1rt::test::readJsonFile(R1C_LOSSES_PLAN).at("losses");
   return losses;
 }
 

@@ -8,9 +8,13 @@
 #ifndef R1RT_TEST_TRAIN_GRPOTESTUTIL_H
 #define R1RT_TEST_TRAIN_GRPOTESTUTIL_H
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <fstream>
+#include <stdexcept>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -59,6 +63,14 @@ inline GrpoBatch randomBatch(int64_t groups, int64_t groupSize, int64_t T,
     }
   }
   return b;
+}
+
+/// The JSON document at `path` (e.g. a plan.json compiled at build time).
+inline nlohmann::json readJsonFile(const std::string &path) {
+  std::ifstream in(path);
+  if (!in)
+    throw std::runtime_error("cannot read " + path);
+  return nlohmann::json::parse(in);
 }
 
 /// A [rows, cols] tensor of `dtype` holding `v`.
