@@ -154,6 +154,14 @@ FailureOr<json::Object> r1::emitLossKernels(ModuleOp module,
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return module.emitError() << "cannot create '" << dir
                               << "': " << ec.message();
+  // PTX of losses an earlier compile into this bundle had.
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef name = llvm::sys::path::filename(it->path());
+    if (name.starts_with("r1k_") && name.ends_with(".ptx"))
+      llvm::sys::fs::remove(it->path());
+  }
   MLIRContext *ctx = module.getContext();
   DialectRegistry registry;
   registerLossKernelDialects(registry);
