@@ -7,25 +7,20 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchTiming.h"
+
 #include "r1rt/generate/Generator.h"
 #include "r1rt/model/DeepSeek.h"
 #include "r1rt/model/Dense.h"
 
 #include <fmt/format.h>
 
-#include <chrono>
-#include <functional>
 
 using namespace r1rt;
 
-namespace {
+using r1bench::seconds;
 
-double seconds(const std::function<void()> &f) {
-  auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
+namespace {
 
 void run(const char *name, CausalLM &m) {
   Generator gen(m);

@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchTiming.h"
+
 #include "r1rt/train/Advantages.h"
 #include "r1rt/train/CompiledLoss.h"
 
@@ -17,13 +19,13 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <fstream>
-#include <functional>
 #include <vector>
 
 using namespace r1rt::train;
+
+using r1bench::median;
+using r1bench::seconds;
 
 namespace {
 
@@ -46,18 +48,6 @@ template <typename Eval> void step(const Eval &eval, const LossInputs &in) {
   LossInputs x = in;
   x.logp = in.logp.detach().clone().requires_grad_(true);
   eval.loss(x).backward();
-}
-
-double seconds(const std::function<void()> &f) {
-  auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 } // namespace

@@ -12,6 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BenchTiming.h"
+
 #include "r1rt/kernels/cpu/FusedLinearLogprob.h"
 #include "r1rt/train/PolicyLoss.h"
 
@@ -24,7 +26,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -34,6 +35,9 @@
 
 using namespace r1rt;
 using torch::Tensor;
+
+using r1bench::median;
+using r1bench::seconds;
 
 namespace {
 
@@ -100,18 +104,6 @@ Tensor step(Batch &b, bool fused) {
                     .loss;
   loss.backward();
   return loss.detach();
-}
-
-double seconds(const std::function<void()> &f) {
-  auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 /// A "VmXXX:" field of /proc/self/status in bytes.

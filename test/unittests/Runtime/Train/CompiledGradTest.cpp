@@ -24,7 +24,6 @@ using namespace r1rt::train;
 using nlohmann::json;
 using r1rt::test::GrpoBatch;
 using r1rt::test::randomBatch;
-using r1rt::test::toTensor;
 
 namespace {
 
@@ -132,16 +131,7 @@ LossInputs makeInputs(int64_t groups, int64_t groupSize, int64_t T,
       b.logp[k] = x;
       b.oldLogp[k] = 0.0;
     }
-  LossInputs in;
-  in.mask = toTensor(b.mask, B, T, dtype);
-  in.logp = toTensor(b.logp, B, T, dtype);
-  in.oldLogp = toTensor(b.oldLogp, B, T, dtype);
-  in.refLogp = toTensor(b.refLogp, B, T, dtype);
-  in.adv =
-      broadcastOverTokens(groupAdvantages(toTensor(b.rewards, B, 0, dtype),
-                                          groupSize, AdvantageScale::GroupStd),
-                          in.mask);
-  return in;
+  return r1rt::test::toLossInputs(b, dtype);
 }
 
 /// Response tokens with A != 0 where exp(clamp(logRatio, -20, 20)) == c.
@@ -152,15 +142,6 @@ int64_t exactHits(const torch::Tensor &logRatio, const LossInputs &in,
           (in.adv != 0))
       .sum()
       .item<int64_t>();
-}
-
-const std::vector<json> &reductions() {
-  static const std::vector<json> all = {
-      {{"kind", "token_mean"}},
-      {{"kind", "seq_mean"}},
-      {{"kind", "seq_sum_norm"}},
-      {{"kind", "seq_sum_norm"}, {"max_len", 48}}};
-  return all;
 }
 
 /// Checks compiledGrad against autograd for every compiled loss, reduction
@@ -192,7 +173,7 @@ void checkAgainstAutograd(torch::Dtype dtype, double rtol) {
                         in, c),
               0);
       }
-      for (const json &reduce : reductions()) {
+      for (const json &reduce : r1rt::test::reductionSpecs()) {
         SCOPED_TRACE(name + " " + reduce.dump() + " T=" + std::to_string(T));
         json spec = compiled;
         spec["reduce"] = reduce;

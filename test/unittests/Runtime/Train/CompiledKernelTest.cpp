@@ -23,9 +23,7 @@
 
 using namespace r1rt::train;
 using nlohmann::json;
-using r1rt::test::GrpoBatch;
 using r1rt::test::randomBatch;
-using r1rt::test::toTensor;
 
 namespace {
 
@@ -40,18 +38,8 @@ std::string bundleDir() {
 
 LossInputs makeInputs(int64_t groups, int64_t groupSize, int64_t T,
                       uint64_t seed, torch::Dtype dtype) {
-  GrpoBatch b = randomBatch(groups, groupSize, T, seed, /*emptyRow=*/true);
-  int64_t B = b.batch();
-  LossInputs in;
-  in.mask = toTensor(b.mask, B, T, dtype);
-  in.logp = toTensor(b.logp, B, T, dtype);
-  in.oldLogp = toTensor(b.oldLogp, B, T, dtype);
-  in.refLogp = toTensor(b.refLogp, B, T, dtype);
-  in.adv =
-      broadcastOverTokens(groupAdvantages(toTensor(b.rewards, B, 0, dtype),
-                                          groupSize, AdvantageScale::GroupStd),
-                          in.mask);
-  return in;
+  return r1rt::test::toLossInputs(
+      randomBatch(groups, groupSize, T, seed, /*emptyRow=*/true), dtype);
 }
 
 LossInputs cast(const LossInputs &in, torch::Dtype dtype) {
@@ -68,15 +56,6 @@ template <typename Eval> LossAndGrad run(const Eval &eval, LossInputs in) {
   torch::Tensor loss = eval.loss(in);
   loss.backward();
   return {loss.detach(), in.logp.grad()};
-}
-
-const std::vector<json> &reductions() {
-  static const std::vector<json> all = {
-      {{"kind", "token_mean"}},
-      {{"kind", "seq_mean"}},
-      {{"kind", "seq_sum_norm"}},
-      {{"kind", "seq_sum_norm"}, {"max_len", 48}}};
-  return all;
 }
 
 TEST(CompiledKernel, BundleCarriesAKernelPerLoss) {
@@ -101,7 +80,7 @@ TEST(CompiledKernel, MatchesTheInterpreter) {
     for (auto [groups, groupSize, T] :
          {std::tuple{2, 4, 3}, {3, 8, 40}, {4, 16, 200}}) {
       LossInputs in = makeInputs(groups, groupSize, T, ++seed, torch::kFloat);
-      for (const json &reduce : reductions()) {
+      for (const json &reduce : r1rt::test::reductionSpecs()) {
         SCOPED_TRACE(name + " " + reduce.dump() + " T=" + std::to_string(T));
         json spec = base;
         spec["reduce"] = reduce;

@@ -8,6 +8,9 @@
 #ifndef R1RT_TEST_TRAIN_GRPOTESTUTIL_H
 #define R1RT_TEST_TRAIN_GRPOTESTUTIL_H
 
+#include "r1rt/train/Advantages.h"
+#include "r1rt/train/LossInterpreter.h"
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -81,6 +84,35 @@ inline torch::Tensor toTensor(const std::vector<double> &v, int64_t rows,
   if (cols > 0)
     shape.push_back(cols);
   return torch::tensor(v, torch::kFloat64).reshape(shape).to(dtype);
+}
+
+/// Every reduction, as plan.json "reduce" objects (seq_sum_norm with and
+/// without max_len).
+inline const std::vector<nlohmann::json> &reductionSpecs() {
+  static const std::vector<nlohmann::json> all = {
+      {{"kind", "token_mean"}},
+      {{"kind", "seq_mean"}},
+      {{"kind", "seq_sum_norm"}},
+      {{"kind", "seq_sum_norm"}, {"max_len", 48}}};
+  return all;
+}
+
+/// The loss inputs of `b` in `dtype`: group-std advantages broadcast over
+/// the response tokens.
+inline r1rt::train::LossInputs toLossInputs(const GrpoBatch &b,
+                                            torch::Dtype dtype) {
+  using namespace r1rt::train;
+  int64_t B = b.batch();
+  LossInputs in;
+  in.mask = toTensor(b.mask, B, b.T, dtype);
+  in.logp = toTensor(b.logp, B, b.T, dtype);
+  in.oldLogp = toTensor(b.oldLogp, B, b.T, dtype);
+  in.refLogp = toTensor(b.refLogp, B, b.T, dtype);
+  in.adv = broadcastOverTokens(groupAdvantages(toTensor(b.rewards, B, 0, dtype),
+                                               b.groupSize,
+                                               AdvantageScale::GroupStd),
+                               in.mask);
+  return in;
 }
 
 /// Copies a tensor to a double vector (row-major).
