@@ -1,6 +1,7 @@
 //===- KernelEmission.cpp - Writes the bundle's kernels/ -----------------===//
 
 #include "Target/KernelEmission.h"
+#include "Target/PlanWriter.h"
 
 #include "R1/Conversion/Passes.h"
 #include "R1/R1Ops.h"
@@ -30,7 +31,6 @@ namespace {
 constexpr int64_t kKernelAbi = 1;
 constexpr llvm::StringLiteral kLibrary = "kernels/losses.so";
 constexpr llvm::StringLiteral kPtxChip = "sm_90";
-constexpr int64_t kPtxBlock = 256; // lossKernelGpuPipeline's tile
 
 std::string join(StringRef dir, StringRef rel) {
   llvm::SmallString<256> p(dir);
@@ -208,10 +208,10 @@ FailureOr<json::Object> r1::emitLossKernels(ModuleOp module,
         why = "its math calls CUDA's libdevice, which was not found; install "
               "the CUDA toolkit or set CUDA_HOME";
   }
-  if (!why.empty())
+  if (!why.empty()) {
     ptx.clear();
-  if (!why.empty())
     emitWarning(module.getLoc()) << "no PTX loss kernels (" << why << ")";
+  }
 
   for (LossOp loss : losses) {
     std::string name = lossKernelName(loss.getSymName());
@@ -223,17 +223,14 @@ FailureOr<json::Object> r1::emitLossKernels(ModuleOp module,
     std::string entry = name + "_kernel";
     if (auto it = ptx.find(entry); it != ptx.end()) {
       std::string rel = "kernels/" + name + ".ptx";
-      if (llvm::Error e = llvm::writeToOutput(
-              join(bundleDir, rel), [&](llvm::raw_ostream &os) {
-                os << it->second;
-                return llvm::Error::success();
-              }))
-        return module.emitError() << "cannot write '" << rel
-                                  << "': " << llvm::toString(std::move(e));
+      if (failed(writeFileAtomically(
+              ctx, join(bundleDir, rel),
+              [&](llvm::raw_ostream &os) { os << it->second; })))
+        return failure();
       kernel["ptx"] = json::Object{{"file", rel},
                                    {"entry", entry},
                                    {"chip", kPtxChip},
-                                   {"block", kPtxBlock},
+                                   {"block", kLossKernelGpuBlock},
                                    {"args", kernelArgs(loss, "wloss")}};
     }
     kernels[loss.getSymName()] = std::move(kernel);

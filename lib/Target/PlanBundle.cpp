@@ -13,10 +13,9 @@ using namespace mlir;
 using namespace r1;
 namespace json = llvm::json;
 
-/// Writes `path` through a temporary file renamed into place.
-static LogicalResult
-writeAtomically(MLIRContext *ctx, StringRef path,
-                llvm::function_ref<void(raw_ostream &)> fn) {
+LogicalResult
+r1::writeFileAtomically(MLIRContext *ctx, StringRef path,
+                        llvm::function_ref<void(raw_ostream &)> fn) {
   llvm::Error err = llvm::writeToOutput(path, [&](raw_ostream &os) {
     fn(os);
     return llvm::Error::success();
@@ -57,15 +56,15 @@ LogicalResult r1::writePlanBundle(ModuleOp module, StringRef dir,
     llvm::sys::path::append(p, name);
     return std::string(p);
   };
-  if (failed(writeAtomically(ctx, in("source.r1p"),
+  if (failed(writeFileAtomically(ctx, in("source.r1p"),
                              [&](raw_ostream &os) { os << sourceText; })) ||
-      failed(writeAtomically(
+      failed(writeFileAtomically(
           ctx, in("ir.mlir"),
           [&](raw_ostream &os) {
             module->print(os, OpPrintingFlags().enableDebugInfo(true, false));
           })) ||
       // plan.json last: its presence marks a complete bundle.
-      failed(writeAtomically(ctx, in("plan.json"), [&](raw_ostream &os) {
+      failed(writeFileAtomically(ctx, in("plan.json"), [&](raw_ostream &os) {
         os << llvm::formatv("{0:2}", *plan) << "\n";
       })))
     return failure();

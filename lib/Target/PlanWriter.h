@@ -11,7 +11,9 @@
 #include "R1/R1Ops.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace r1 {
 
@@ -23,6 +25,12 @@ constexpr int64_t kPlanSchemaVersion = 1;
 /// paths in the recipe are resolved against. Errors are emitted at the op.
 mlir::FailureOr<llvm::json::Value> buildPlanJson(PipelineOp pipeline,
                                                  llvm::StringRef sourceDir);
+
+/// Writes `path` through a temporary file renamed into place; on failure,
+/// an error naming the file.
+mlir::LogicalResult
+writeFileAtomically(mlir::MLIRContext *ctx, llvm::StringRef path,
+                    llvm::function_ref<void(llvm::raw_ostream &)> fn);
 
 /// Writes the bundle directory `dir` (created if needed): plan.json,
 /// ir.mlir (the module as compiled) and source.r1p (`sourceText`). Each file

@@ -25,6 +25,9 @@ std::string lossKernelName(llvm::StringRef lossName);
 /// to the LLVM dialect (textual pass pipeline, for docs and r1c-opt).
 llvm::StringRef lossKernelCpuPipeline();
 
+/// Threads per block of the GPU loss kernels (the parallel-loop tile).
+constexpr int64_t kLossKernelGpuBlock = 256;
+
 /// The upstream pipeline that lowers r1-loss-to-kernels{target=gpu} output
 /// to a `gpu.binary` holding PTX for `chip` (e.g. sm_90). `libdevice` (the
 /// CUDA toolkit's libdevice.10.bc, empty if none) is linked so that math

@@ -32,12 +32,13 @@ StringRef r1::lossKernelCpuPipeline() {
 
 std::string r1::lossKernelGpuPipeline(StringRef chip, StringRef libdevice) {
   std::string link = libdevice.empty() ? "" : (" l=" + libdevice).str();
-  // Blocks of 256 threads; the guard form keeps the thread loop's bound
-  // constant, which convert-parallel-loops-to-gpu needs.
+  // Blocks of kLossKernelGpuBlock threads; the guard form keeps the thread
+  // loop's bound constant, which convert-parallel-loops-to-gpu needs.
   return ("cse,canonicalize,one-shot-bufferize,canonicalize,"
           "func.func(convert-linalg-to-parallel-loops,"
-          "scf-parallel-loop-tiling{parallel-loop-tile-sizes=256 "
-          "no-min-max-bounds=true},gpu-map-parallel-loops,"
+          "scf-parallel-loop-tiling{parallel-loop-tile-sizes=" +
+          Twine(kLossKernelGpuBlock) +
+          " no-min-max-bounds=true},gpu-map-parallel-loops,"
           "convert-parallel-loops-to-gpu),canonicalize,"
           "gpu-launch-sink-index-computations,gpu-kernel-outlining,"
           "canonicalize,nvvm-attach-target{chip=" +

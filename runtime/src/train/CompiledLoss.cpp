@@ -70,11 +70,9 @@ LossEvaluator::LossEvaluator(LossProgram program, const nlohmann::json &spec,
 }
 
 torch::Tensor LossEvaluator::loss(const LossInputs &in) const {
-  std::vector<torch::Tensor> values;
-  if (kernel_ && in.mask.device().is_cpu())
-    values = program_.paramValues(in);
-  if (values.empty())
+  if (!kernel_ || !in.mask.device().is_cpu())
     return program_.loss(in);
+  std::vector<torch::Tensor> values = program_.paramValues(in);
   for (torch::Tensor &v : values)
     v = v.reshape(-1);
   torch::Tensor params = torch::stack(values);

@@ -79,12 +79,23 @@ constexpr const char *kDloss = "dloss";
 /// The parameters a grad tree may be keyed by: those carrying a gradient.
 const std::vector<std::string> kDifferentiable = {"logp", "seq_logratio"};
 
+bool differentiable(const std::string &param) {
+  return std::find(kDifferentiable.begin(), kDifferentiable.end(), param) !=
+         kDifferentiable.end();
+}
+
 } // namespace
 
 const std::vector<std::string> &LossProgram::knownParams() {
   static const std::vector<std::string> names = {"logp", "old_logp", "ref_logp",
                                                  "adv", "seq_logratio"};
   return names;
+}
+
+/// The index of a (checked) parameter name in knownParams().
+static size_t knownIndex(const std::string &param) {
+  const auto &known = LossProgram::knownParams();
+  return std::find(known.begin(), known.end(), param) - known.begin();
 }
 
 LossProgram LossProgram::fromJson(const std::string &name,
@@ -160,8 +171,7 @@ LossProgram LossProgram::fromJson(const std::string &name,
   };
   for (const auto &[key, tree] : grad.items()) {
     std::string path = "grad." + key;
-    if (std::find(kDifferentiable.begin(), kDifferentiable.end(), key) ==
-        kDifferentiable.end())
+    if (!differentiable(key))
       bad(path, fmt::format("'{}' carries no gradient; expected one of: {}",
                             key, joined(kDifferentiable)));
     if (!declared(key))
@@ -175,8 +185,7 @@ LossProgram LossProgram::fromJson(const std::string &name,
                               "plan with r1c",
                               p));
   for (size_t i = 0; i < program.params_.size(); ++i)
-    if (std::find(kDifferentiable.begin(), kDifferentiable.end(),
-                  program.params_[i]) != kDifferentiable.end())
+    if (differentiable(program.params_[i]))
       program.gradIndex_.push_back(int64_t(i));
   program.hasGrad_ = true;
   return program;
@@ -307,8 +316,7 @@ LossProgram::environment(const LossInputs &in,
                                      &in.adv};
   bool haveOptions = false;
   for (const std::string &p : params_) {
-    size_t i = std::find(knownParams().begin(), knownParams().end(), p) -
-               knownParams().begin();
+    size_t i = knownIndex(p);
     torch::Tensor value;
     if (p == "seq_logratio") {
       if (!in.logp.defined() || !in.oldLogp.defined())
@@ -346,9 +354,7 @@ LossProgram::paramValues(const LossInputs &in) const {
   std::vector<torch::Tensor> env = environment(in, options);
   std::vector<torch::Tensor> values;
   for (const std::string &p : params_)
-    values.push_back(env[std::find(knownParams().begin(), knownParams().end(),
-                                   p) -
-                         knownParams().begin()]);
+    values.push_back(env[knownIndex(p)]);
   return values;
 }
 
