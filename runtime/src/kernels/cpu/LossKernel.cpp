@@ -104,17 +104,22 @@ struct LossKernelFunction
     torch::Tensor w = weight.detach().to(torch::kFloat).contiguous();
     torch::Tensor g;
     double loss = kernel->run(p, w, g);
-    torch::Tensor full = torch::zeros(params.sizes(), params.options());
-    for (size_t k = 0; k < gradRows.size(); ++k)
-      full[gradRows[k]].copy_(g[int64_t(k)]);
-    ctx->save_for_backward({full});
+    ctx->save_for_backward({g});
+    ctx->saved_data["rows"] = gradRows;
+    ctx->saved_data["params"] = params.sizes().vec();
     return torch::scalar_tensor(loss, params.options());
   }
 
   static torch::autograd::variable_list
   backward(torch::autograd::AutogradContext *ctx,
            torch::autograd::variable_list gradOut) {
-    torch::Tensor full = ctx->get_saved_variables()[0];
+    torch::Tensor g = ctx->get_saved_variables()[0];
+    std::vector<int64_t> rows = ctx->saved_data["rows"].toIntVector();
+    torch::Tensor full =
+        torch::zeros(ctx->saved_data["params"].toIntVector(),
+                     gradOut[0].options());
+    for (size_t k = 0; k < rows.size(); ++k)
+      full[rows[k]].copy_(g[int64_t(k)]);
     return {full * gradOut[0], torch::Tensor(), torch::Tensor(),
             torch::Tensor()};
   }
