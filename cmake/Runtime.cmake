@@ -49,7 +49,5 @@ target_include_directories(r1c_torch_cpu SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 separate_arguments(_r1c_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 target_compile_options(r1c_torch_cpu INTERFACE ${_r1c_torch_flags})
 
-find_package(fmt REQUIRED)
-find_package(nlohmann_json REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 
