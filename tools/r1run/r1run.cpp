@@ -41,6 +41,12 @@ int main(int argc, char **argv) {
   app.add_flag("--interpret-losses", opts.interpretLosses,
                "Evaluate RL losses with the interpreter even where the "
                "bundle has compiled kernels (docs/kernels.md)");
+  int64_t seed = 0;
+  auto *seedOpt = app.add_option(
+      "--seed", seed,
+      "Override the pipeline seed: every stage key and random draw changes "
+      "with it, so runs with different seeds never share artifacts "
+      "(docs/runtime.md)");
   std::string report;
   app.add_option("--report", report,
                  "After the run, write an HTML report (curves and the eval "
@@ -51,6 +57,8 @@ int main(int argc, char **argv) {
 
   try {
     r1rt::Plan plan = r1rt::loadPlan(bundle);
+    if (seedOpt->count())
+      r1rt::reseedPlan(plan, seed);
     const nlohmann::json settings =
         plan.raw.value("settings", nlohmann::json::object());
     if (!outOpt->count() && settings.contains("run_dir"))

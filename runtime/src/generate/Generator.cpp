@@ -203,11 +203,13 @@ Generator::generate(const std::vector<std::vector<int64_t>> &prompts,
     for (int64_t a : active)
       u.push_back(rows[a].uniform());
     auto [tok, lp] = pick(logits, u, o);
+    auto toks = tok.accessor<int64_t, 1>();
+    auto lps = lp.accessor<float, 1>();
     std::vector<int64_t> keep, nextTok, nextPos, nextActive;
     for (size_t j = 0; j < active.size(); ++j) {
       Row &r = rows[active[j]];
-      int64_t t = tok[j].item<int64_t>();
-      if (append(r, t, lp[j].item<float>(), o, tokenizer))
+      int64_t t = toks[j];
+      if (append(r, t, lps[j], o, tokenizer))
         continue;
       keep.push_back(int64_t(j));
       nextActive.push_back(active[j]);

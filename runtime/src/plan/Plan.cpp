@@ -4,6 +4,7 @@
 #include "r1rt/plan/Plan.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
+#include "r1rt/store/ArtifactStore.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -140,6 +141,19 @@ Plan parsePlan(const std::string &text, const std::string &origin) {
     plan.stages.push_back(std::move(st));
   }
   return plan;
+}
+
+void reseedPlan(Plan &plan, int64_t seed) {
+  if (seed == plan.seed)
+    return;
+  plan.seed = seed;
+  plan.raw["seed"] = seed;
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
+    PlanStage &st = plan.stages[i];
+    st.key = sha1Hex(fmt::format("seed {} {}", seed, st.key)).substr(0, 32);
+    st.raw["key"] = st.key;
+    plan.raw["stages"][i]["key"] = st.key;
+  }
 }
 
 Plan loadPlan(const std::string &bundleDir) {

@@ -56,6 +56,14 @@ Plan loadPlan(const std::string &bundleDir);
 /// Parses plan.json text (for tests); `origin` names it in messages.
 Plan parsePlan(const std::string &text, const std::string &origin);
 
+/// `r1run --seed N`: makes `seed` the pipeline seed. Every stage key becomes
+/// the first 32 hex digits of SHA-1("seed " + N + " " + key), so runs with
+/// different seeds never share artifacts, and every stage's random draws
+/// (derived from its key) and every dataset without its own `seed` (derived
+/// from the pipeline seed) change with it. A seed equal to the plan's own
+/// changes nothing.
+void reseedPlan(Plan &plan, int64_t seed);
+
 } // namespace r1rt
 
 #endif // R1RT_PLAN_PLAN_H

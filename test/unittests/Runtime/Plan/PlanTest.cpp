@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 using nlohmann::json;
 
 namespace {
@@ -101,3 +103,29 @@ TEST(Plan, RejectsMalformedText) {
 }
 
 } // namespace
+
+TEST(Plan, ReseedChangesEveryKeyAndTheSeed) {
+  const r1rt::Plan orig = r1rt::parsePlan(validPlan().dump(), "plan.json");
+  r1rt::Plan same = orig;
+  r1rt::reseedPlan(same, orig.seed);
+  for (size_t i = 0; i < orig.stages.size(); ++i)
+    EXPECT_EQ(same.stages[i].key, orig.stages[i].key);
+
+  r1rt::Plan a = orig, b = orig, a2 = orig;
+  r1rt::reseedPlan(a, 1);
+  r1rt::reseedPlan(a2, 1);
+  r1rt::reseedPlan(b, 2);
+  EXPECT_EQ(a.seed, 1);
+  EXPECT_EQ(a.raw["seed"], 1);
+  std::set<std::string> keys;
+  for (size_t i = 0; i < orig.stages.size(); ++i) {
+    EXPECT_EQ(a.stages[i].key.size(), 32u);
+    EXPECT_EQ(a.stages[i].key, a2.stages[i].key); // deterministic
+    EXPECT_EQ(a.raw["stages"][i]["key"], a.stages[i].key);
+    EXPECT_EQ(a.stages[i].raw["key"], a.stages[i].key);
+    keys.insert(orig.stages[i].key);
+    keys.insert(a.stages[i].key);
+    keys.insert(b.stages[i].key);
+  }
+  EXPECT_EQ(keys.size(), 3 * orig.stages.size()); // no two runs share a key
+}
