@@ -175,7 +175,8 @@ GgufValue readValue(Cursor &c, GgufType type, const std::string &key,
   case GgufType::Bool: {
     uint8_t b = c.read<uint8_t>("a bool value");
     if (c.ok() && b > 1)
-      c.fail(fmt::format("metadata '{}': bool byte is {}, not 0 or 1", key, b));
+      c.fail(fmt::format("metadata '{}': bool byte is {}, not 0 or 1",
+                         ggufPrintable(key), b));
     return GgufValue(b != 0);
   }
   case GgufType::String:
@@ -186,18 +187,19 @@ GgufValue readValue(Cursor &c, GgufType type, const std::string &key,
     if (!c.ok())
       return {};
     if (!isValueType(elem)) {
-      c.fail(fmt::format("metadata '{}': unknown array element type {}", key,
-                         elem));
+      c.fail(fmt::format("metadata '{}': unknown array element type {}",
+                         ggufPrintable(key), elem));
       return {};
     }
     if (GgufType(elem) == GgufType::Array && depth > 8) {
-      c.fail(fmt::format("metadata '{}': arrays nested too deep", key));
+      c.fail(fmt::format("metadata '{}': arrays nested too deep",
+                         ggufPrintable(key)));
       return {};
     }
     if (n > c.left() / minEncodedSize(GgufType(elem))) {
       c.fail(fmt::format("truncated: metadata '{}' is an array of {} values, "
                          "more than the {} bytes left in the file hold",
-                         key, n, c.left()));
+                         ggufPrintable(key), n, c.left()));
       return {};
     }
     GgufValue::Array items;
@@ -207,7 +209,7 @@ GgufValue readValue(Cursor &c, GgufType type, const std::string &key,
     return GgufValue(GgufType(elem), std::move(items));
   }
   }
-  c.fail(fmt::format("metadata '{}': unknown value type {}", key,
+  c.fail(fmt::format("metadata '{}': unknown value type {}", ggufPrintable(key),
                      uint32_t(type)));
   return {};
 }
@@ -220,7 +222,8 @@ bool mulOverflows(uint64_t a, uint64_t b, uint64_t &out) {
 Expected<std::shared_ptr<const GgufMapping>> mapFile(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return Error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
+    return Error{
+        fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int e = errno;
@@ -246,6 +249,20 @@ Expected<std::shared_ptr<const GgufMapping>> mapFile(const std::string &path) {
 //===----------------------------------------------------------------------===//
 // Types and values
 //===----------------------------------------------------------------------===//
+
+std::string ggufPrintable(const std::string &s) {
+  constexpr size_t kMax = 80;
+  std::string out;
+  for (unsigned char ch : s) {
+    if (out.size() >= kMax)
+      return out + "...";
+    if (ch < 0x20 || ch >= 0x7F)
+      out += fmt::format("\\x{:02x}", ch);
+    else
+      out += char(ch);
+  }
+  return out;
+}
 
 const char *ggufTypeName(GgufType type) {
   static const char *const names[] = {
@@ -327,9 +344,10 @@ const GgufValue *GgufFile::find(const std::string &key) const {
 Error GgufFile::error(const std::string &key, const GgufValue *v,
                       const char *expected) const {
   if (!v)
-    return Error{fmt::format("{}: metadata '{}' is missing", path_, key)};
-  return Error{fmt::format("{}: metadata '{}' is {}, expected {}", path_, key,
-                           v->typeName(), expected)};
+    return Error{
+        fmt::format("{}: metadata '{}' is missing", path_, ggufPrintable(key))};
+  return Error{fmt::format("{}: metadata '{}' is {}, expected {}", path_,
+                           ggufPrintable(key), v->typeName(), expected)};
 }
 
 Expected<std::string> GgufFile::getString(const std::string &key) const {
@@ -457,13 +475,14 @@ Expected<GgufFile> openGguf(const std::string &path) {
     if (!c.ok())
       break;
     if (!isValueType(type))
-      return fail(fmt::format("metadata '{}' has unknown value type {}", key,
-                              type));
+      return fail(fmt::format("metadata '{}' has unknown value type {}",
+                              ggufPrintable(key), type));
     GgufValue v = readValue(c, GgufType(type), key, 0);
     if (!c.ok())
       break;
     if (f.keyIndex_.count(key))
-      return fail(fmt::format("metadata '{}' appears twice", key));
+      return fail(
+          fmt::format("metadata '{}' appears twice", ggufPrintable(key)));
     f.keyIndex_.emplace(key, f.metadata_.size());
     f.metadata_.emplace_back(std::move(key), std::move(v));
   }
@@ -489,7 +508,7 @@ Expected<GgufFile> openGguf(const std::string &path) {
     uint32_t nDims = c.read<uint32_t>("a tensor's dimension count");
     if (c.ok() && nDims > kMaxDims)
       return fail(fmt::format("tensor '{}' has {} dimensions, more than {}",
-                              t.name, nDims, kMaxDims));
+                              ggufPrintable(t.name), nDims, kMaxDims));
     for (uint32_t d = 0; d < nDims && c.ok(); ++d)
       t.dims.push_back(c.read<uint64_t>("a tensor dimension"));
     uint32_t type = c.read<uint32_t>("a tensor type");
@@ -498,27 +517,29 @@ Expected<GgufFile> openGguf(const std::string &path) {
       return fail(c.error());
     auto traits = ggmlTypeTraits(type);
     if (!traits)
-      return fail(fmt::format("tensor '{}' has unknown ggml type {}", t.name,
-                              type));
+      return fail(fmt::format("tensor '{}' has unknown ggml type {}",
+                              ggufPrintable(t.name), type));
     t.type = GgmlType(type);
     uint64_t n = 1;
     for (uint64_t d : t.dims)
       if (mulOverflows(n, d, n))
         return fail(fmt::format("tensor '{}': element count overflows",
-                                t.name));
+                                ggufPrintable(t.name)));
     if (t.rowElems() % traits->blockElems != 0)
       return fail(fmt::format("tensor '{}': row of {} elements is not a "
                               "multiple of the {} block size {}",
-                              t.name, t.rowElems(), traits->name,
+                              ggufPrintable(t.name), t.rowElems(), traits->name,
                               traits->blockElems));
     if (mulOverflows(n / traits->blockElems, traits->blockBytes, t.nbytes))
-      return fail(fmt::format("tensor '{}': byte size overflows", t.name));
+      return fail(fmt::format("tensor '{}': byte size overflows",
+                              ggufPrintable(t.name)));
     if (t.offset % f.alignment_ != 0)
       return fail(fmt::format("tensor '{}': offset {} is not a multiple of "
                               "the alignment {}",
-                              t.name, t.offset, f.alignment_));
+                              ggufPrintable(t.name), t.offset, f.alignment_));
     if (f.tensorIndex_.count(t.name))
-      return fail(fmt::format("tensor '{}' appears twice", t.name));
+      return fail(
+          fmt::format("tensor '{}' appears twice", ggufPrintable(t.name)));
     f.tensorIndex_.emplace(t.name, f.tensors_.size());
     f.tensors_.push_back(std::move(t));
   }
@@ -532,7 +553,7 @@ Expected<GgufFile> openGguf(const std::string &path) {
       return fail(fmt::format(
           "tensor '{}' ({} bytes at data offset {}) ends past the end of the "
           "file ({} bytes): the file is truncated or the offset is wrong",
-          t.name, t.nbytes, t.offset, size));
+          ggufPrintable(t.name), t.nbytes, t.offset, size));
   }
   return std::move(f);
 }

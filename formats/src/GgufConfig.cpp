@@ -64,8 +64,8 @@ Expected<nlohmann::json> hfConfigFromGguf(const GgufFile &f) {
   uint64_t hidden = c["hidden_size"].get<uint64_t>();
   uint64_t heads = c["num_attention_heads"].get<uint64_t>();
   if (heads == 0)
-    return Error{fmt::format("{}: metadata '{}attention.head_count' is 0",
-                             f.path(), p)};
+    return Error{
+        fmt::format("{}: metadata '{}attention.head_count' is 0", f.path(), p)};
   c["num_key_value_heads"] = heads;
   if (f.has(p + "attention.head_count_kv")) {
     auto kv = f.getUint(p + "attention.head_count_kv");

@@ -186,13 +186,13 @@ Expected<uint64_t> dequantizeRows(const GgufFile &f, const GgufTensorInfo &t,
     return Error{fmt::format("{}: tensor '{}' has ggml type {}, which this "
                              "reader cannot dequantize (supported: F32, F16, "
                              "BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q6_K)",
-                             f.path(), t.name, traits.name)};
+                             f.path(), ggufPrintable(t.name), traits.name)};
   uint64_t rows = t.numRows();
   if (firstRow > rows || numRows > rows - firstRow)
     return Error{fmt::format("{}: tensor '{}': rows [{}, {}) are outside its "
                              "{} rows",
-                             f.path(), t.name, firstRow, firstRow + numRows,
-                             rows)};
+                             f.path(), ggufPrintable(t.name), firstRow,
+                             firstRow + numRows, rows)};
   uint64_t rowElems = t.rowElems();
   uint64_t rowBytes = rowElems / traits.blockElems * traits.blockBytes;
   dequantizeBlocks(t.type, f.tensorData(t) + firstRow * rowBytes,

@@ -95,8 +95,8 @@ std::optional<std::string> hfTensorName(const std::string &ggufName) {
 Expected<int64_t> unpermuteHeadsFor(const GgufFile &f,
                                     const GgufTensorInfo &t) {
   std::string stem, suffix, layer, part;
-  if (!splitSuffix(t.name, stem, suffix) ||
-      !splitLayer(stem, layer, part) || (part != "attn_q" && part != "attn_k"))
+  if (!splitSuffix(t.name, stem, suffix) || !splitLayer(stem, layer, part) ||
+      (part != "attn_q" && part != "attn_k"))
     return int64_t(0);
   auto arch = f.getString("general.architecture");
   if (!arch)
@@ -116,7 +116,8 @@ Expected<int64_t> unpermuteHeadsFor(const GgufFile &f,
     return Error{fmt::format("{}: tensor '{}' has {} rows, not a multiple of "
                              "2 * {} heads ('{}'), so it cannot be "
                              "unpermuted",
-                             f.path(), t.name, rows, *heads, key)};
+                             f.path(), ggufPrintable(t.name), rows, *heads,
+                             key)};
   return int64_t(*heads);
 }
 
@@ -129,7 +130,8 @@ void unpermuteQK(float *rows, int64_t nRows, int64_t nCols, int64_t nHeads) {
     std::memcpy(tmp.data(), g, tmp.size() * sizeof(float));
     for (int64_t i = 0; i < half; ++i)
       for (int64_t j = 0; j < 2; ++j)
-        std::memcpy(g + (j * half + i) * nCols, tmp.data() + (2 * i + j) * nCols,
+        std::memcpy(g + (j * half + i) * nCols,
+                    tmp.data() + (2 * i + j) * nCols,
                     size_t(nCols) * sizeof(float));
   }
 }

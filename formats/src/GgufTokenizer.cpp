@@ -46,17 +46,17 @@ const char *const kGpt4oSplit =
 
 const std::map<std::string, const char *> &preSplits() {
   static const std::map<std::string, const char *> m = {
-      {"llama3", kLlama3Split},      {"llama-v3", kLlama3Split},
-      {"llama-bpe", kLlama3Split},   {"falcon3", kLlama3Split},
-      {"falcon-h1", kLlama3Split},   {"pixtral", kLlama3Split},
-      {"midm-2.0", kLlama3Split},    {"lfm2", kLlama3Split},
+      {"llama3", kLlama3Split},       {"llama-v3", kLlama3Split},
+      {"llama-bpe", kLlama3Split},    {"falcon3", kLlama3Split},
+      {"falcon-h1", kLlama3Split},    {"pixtral", kLlama3Split},
+      {"midm-2.0", kLlama3Split},     {"lfm2", kLlama3Split},
       {"jina-v5-nano", kLlama3Split}, {"dbrx", kLlama3Split},
-      {"smaug-bpe", kLlama3Split},   {"tekken", kTekkenSplit},
-      {"qwen2", kQwen2Split},        {"deepseek-r1-qwen", kQwen2Split},
-      {"kormo", kQwen2Split},        {"f2llmv2", kQwen2Split},
-      {"megrez", kQwen2Split},       {"qwen35", kQwen35Split},
-      {"gpt-4o", kGpt4oSplit},       {"llama4", kGpt4oSplit},
-      {"kanana2", kGpt4oSplit},      {"talkie", kGpt4oSplit},
+      {"smaug-bpe", kLlama3Split},    {"tekken", kTekkenSplit},
+      {"qwen2", kQwen2Split},         {"deepseek-r1-qwen", kQwen2Split},
+      {"kormo", kQwen2Split},         {"f2llmv2", kQwen2Split},
+      {"megrez", kQwen2Split},        {"qwen35", kQwen35Split},
+      {"gpt-4o", kGpt4oSplit},        {"llama4", kGpt4oSplit},
+      {"kanana2", kGpt4oSplit},       {"talkie", kGpt4oSplit},
       {"minimax-m2", kGpt4oSplit},
   };
   return m;
@@ -139,8 +139,8 @@ struct ByteAlphabet {
 };
 
 json addedToken(int64_t id, const std::string &content, bool special) {
-  return {{"id", id},           {"content", content}, {"single_word", false},
-          {"lstrip", false},    {"rstrip", false},    {"normalized", false},
+  return {{"id", id},          {"content", content}, {"single_word", false},
+          {"lstrip", false},   {"rstrip", false},    {"normalized", false},
           {"special", special}};
 }
 

@@ -181,7 +181,8 @@ public:
   /// float32/float64, or an integer (converted).
   Expected<double> getFloat(const std::string &key) const;
   Expected<bool> getBool(const std::string &key) const;
-  Expected<std::vector<std::string>> getStringArray(const std::string &key) const;
+  Expected<std::vector<std::string>>
+  getStringArray(const std::string &key) const;
   /// An array of integers of any width and sign.
   Expected<std::vector<int64_t>> getIntArray(const std::string &key) const;
   Expected<const GgufValue::Array *> getArray(const std::string &key) const;
@@ -207,6 +208,10 @@ private:
   std::vector<GgufTensorInfo> tensors_;
   std::unordered_map<std::string, size_t> tensorIndex_;
 };
+
+/// `s` fit for a one-line message: control characters and bytes >= 0x7f
+/// escaped as \xNN, cut to 80 characters with "..." after.
+std::string ggufPrintable(const std::string &s);
 
 /// Maps and parses the GGUF file at `path` (version 2 or 3, little-endian).
 /// Errors are one line naming the file and the problem: bad magic, an

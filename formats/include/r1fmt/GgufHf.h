@@ -43,8 +43,7 @@ std::optional<std::string> hfTensorName(const std::string &ggufName);
 /// How many heads to unpermute tensor `t` of `f` with: attention.head_count
 /// for blk.N.attn_q.*, attention.head_count_kv for blk.N.attn_k.* in llama
 /// and mistral files (llama.cpp permutes only those), 0 for anything else.
-Expected<int64_t> unpermuteHeadsFor(const GgufFile &f,
-                                    const GgufTensorInfo &t);
+Expected<int64_t> unpermuteHeadsFor(const GgufFile &f, const GgufTensorInfo &t);
 
 /// Undoes llama.cpp's RoPE row permutation in place. `rows` is a row-major
 /// [nRows, nCols] matrix whose rows are nHeads groups of 2*half rows stored
