@@ -555,7 +555,7 @@ Expected<GgufFile> openGguf(const std::string &path) {
           "file ({} bytes): the file is truncated or the offset is wrong",
           ggufPrintable(t.name), t.nbytes, t.offset, size));
   }
-  return std::move(f);
+  return f;
 }
 
 } // namespace r1fmt

@@ -206,7 +206,7 @@ Expected<std::vector<float>> dequantize(const GgufFile &f,
   auto n = dequantizeRows(f, t, 0, t.numRows(), out.data());
   if (!n)
     return Error{n.error()};
-  return std::move(out);
+  return out;
 }
 
 } // namespace r1fmt

@@ -248,7 +248,7 @@ def smollm2(path, out):
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
-    result["variant"] = variant
+    result["variant"] = os.path.basename(variant)
 
     with open(os.path.join(out, "smollm2.json"), "w") as f:
         json.dump(result, f, indent=1)
