@@ -123,6 +123,8 @@ Expected<int64_t> unpermuteHeadsFor(const GgufFile &f,
 
 void unpermuteQK(float *rows, int64_t nRows, int64_t nCols, int64_t nHeads) {
   assert(nHeads > 0 && nRows % (2 * nHeads) == 0);
+  if (nHeads <= 0 || nRows % (2 * nHeads) != 0 || nCols <= 0)
+    return; // a caller bug; unpermuteHeadsFor never gives such a count
   int64_t group = nRows / nHeads, half = group / 2;
   std::vector<float> tmp(size_t(group * nCols));
   for (int64_t h = 0; h < nHeads; ++h) {

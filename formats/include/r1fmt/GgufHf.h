@@ -49,7 +49,8 @@ Expected<int64_t> unpermuteHeadsFor(const GgufFile &f, const GgufTensorInfo &t);
 /// [nRows, nCols] matrix whose rows are nHeads groups of 2*half rows stored
 /// interleaved (row h*2*half + 2*i + j); afterwards row h*2*half + j*half + i
 /// holds what was there, as transformers' reverse_permute does. nRows must
-/// be a multiple of 2*nHeads.
+/// be a multiple of 2*nHeads (asserted; in release builds other shapes are
+/// left untouched).
 void unpermuteQK(float *rows, int64_t nRows, int64_t nCols, int64_t nHeads);
 
 } // namespace r1fmt
