@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,25 +49,48 @@ std::string show(const std::vector<int64_t> &ids) {
 
 class BpeOracleTest : public ::testing::Test {
 protected:
+  /// Runs the oracle once per (script, seed, GGUF): its output is kept in
+  /// the build tree, so the test processes ctest starts share it.
+  /// R1C_BPE_SEED picks another corpus.
   static void SetUpTestSuite() {
-    dir = new std::filesystem::path(
-        std::filesystem::temp_directory_path() /
-        ("r1fmt-bpe-oracle-" + std::to_string(::getpid())));
-    std::filesystem::create_directories(*dir);
+    namespace fs = std::filesystem;
+    const char *seedEnv = std::getenv("R1C_BPE_SEED");
+    std::string seed = seedEnv ? seedEnv : "1234";
     std::string gguf = R1C_SMOLLM2_GGUF;
-    std::string cmd = std::string(R1C_PYTHON) + " " + R1C_SOURCE_DIR +
-                      "/test/oracles/tokenizer/bpe_oracle.py " + dir->string() +
+    std::string script =
+        std::string(R1C_SOURCE_DIR) + "/test/oracles/tokenizer/bpe_oracle.py";
+    size_t key = std::hash<std::string>{}(readFile(script) + seed + gguf);
+    dir = new fs::path(fs::path(R1C_BINARY_DIR) /
+                       ("bpe-oracle-" + std::to_string(key)));
+    status = 0;
+    if (fs::exists(*dir / "variants.json")) {
+      loadCorpus();
+      return;
+    }
+    fs::path tmp = dir->string() + ".tmp" + std::to_string(::getpid());
+    fs::create_directories(tmp);
+    std::string cmd = std::string(R1C_PYTHON) + " " + script + " " +
+                      tmp.string() + " --seed " + seed +
                       (gguf.empty() ? "" : " --gguf " + gguf) + " > " +
-                      (*dir / "log.txt").string() + " 2>&1";
+                      (tmp / "log.txt").string() + " 2>&1";
     status = std::system(cmd.c_str());
+    std::error_code ec;
     if (status == 0)
-      for (const json &t : readJsonLines(*dir / "corpus.jsonl")) {
-        corpus.push_back(t["text"].get<std::string>());
-        nfcAgrees.push_back(t["nfc_agrees"].get<bool>());
-      }
+      fs::rename(tmp, *dir, ec); // another process may have won the race
+    if (status != 0 || ec)
+      *dir = tmp;
+    if (status == 0)
+      loadCorpus();
+  }
+  static void loadCorpus() {
+    for (const json &t : readJsonLines(*dir / "corpus.jsonl")) {
+      corpus.push_back(t["text"].get<std::string>());
+      nfcAgrees.push_back(t["nfc_agrees"].get<bool>());
+    }
   }
   static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir);
+    if (dir->string().find(".tmp") != std::string::npos)
+      std::filesystem::remove_all(*dir);
     delete dir;
   }
 
@@ -73,6 +98,7 @@ protected:
   /// equal the oracle's.
   void compare(const std::string &name) {
     ASSERT_EQ(status, 0) << readFile(*dir / "log.txt");
+    ASSERT_GE(corpus.size(), 10000u);
     json variants = json::parse(readFile(*dir / "variants.json"));
     const json *meta = nullptr;
     for (const json &v : variants)
@@ -88,7 +114,6 @@ protected:
 
     std::vector<json> expected = readJsonLines(*dir / (name + ".ids.jsonl"));
     ASSERT_EQ(expected.size(), corpus.size());
-    ASSERT_GE(corpus.size(), 10000u);
     bool nfc = (*meta)["nfc"].get<bool>();
     size_t bad = 0, badPlain = 0, badTrip = 0, tokens = 0, skipped = 0,
            roundTrips = 0;
