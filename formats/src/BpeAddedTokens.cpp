@@ -88,8 +88,8 @@ AddedSet buildAddedSet(const Model &model, bool normalized) {
     const BpeAddedToken &t = model.added[i];
     if (t.normalized != normalized || t.content.empty())
       continue;
-    set.patterns[i] = normalized && model.nfc ? normalizeNfc(t.content)
-                                              : t.content;
+    set.patterns[i] =
+        normalized && model.nfc ? normalizeNfc(t.content) : t.content;
     if (set.patterns[i].empty())
       continue;
     set.byFirstByte[static_cast<unsigned char>(set.patterns[i][0])].push_back(
@@ -123,7 +123,8 @@ void splitAdded(const Model &model, const AddedSet &set, std::string_view text,
     if (!parseSpecial && token.special)
       continue;
     if (token.singleWord) {
-      bool startSpace = start == 0 || !isWordChar(lastChar(text.substr(0, start)));
+      bool startSpace =
+          start == 0 || !isWordChar(lastChar(text.substr(0, start)));
       bool stopSpace =
           stop == text.size() || !isWordChar(firstChar(text.substr(stop)));
       if (!startSpace || !stopSpace)

@@ -117,13 +117,15 @@ uint32_t nextCodePoint(std::string_view s, size_t &pos) {
     ++pos;
     return 0xFFFFFFFF;
   }
-  auto b = [&](size_t i) { return uint32_t(static_cast<unsigned char>(s[pos + i])); };
-  uint32_t cp = n == 1   ? b(0)
-                : n == 2 ? ((b(0) & 0x1F) << 6) | (b(1) & 0x3F)
-                : n == 3 ? ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) |
-                               (b(2) & 0x3F)
-                         : ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) |
-                               ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  auto b = [&](size_t i) {
+    return uint32_t(static_cast<unsigned char>(s[pos + i]));
+  };
+  uint32_t cp =
+      n == 1   ? b(0)
+      : n == 2 ? ((b(0) & 0x1F) << 6) | (b(1) & 0x3F)
+      : n == 3 ? ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F)
+               : ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) |
+                     ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
   pos += n;
   return cp;
 }

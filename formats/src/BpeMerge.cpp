@@ -32,8 +32,8 @@ struct Candidate {
 };
 
 const MergeInfo *findMerge(const Model &model, int32_t left, int32_t right) {
-  auto it = model.merges.find((uint64_t(uint32_t(left)) << 32) |
-                              uint32_t(right));
+  auto it =
+      model.merges.find((uint64_t(uint32_t(left)) << 32) | uint32_t(right));
   return it == model.merges.end() ? nullptr : &it->second;
 }
 

@@ -27,8 +27,8 @@ bool isHex(char c) {
 /// 1 MiB, so long inputs never hit the 32 KiB default.
 struct MatchState {
   pcre2_match_data *data = pcre2_match_data_create(1, nullptr);
-  pcre2_jit_stack *stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024,
-                                                  nullptr);
+  pcre2_jit_stack *stack =
+      pcre2_jit_stack_create(32 * 1024, 1024 * 1024, nullptr);
   pcre2_match_context *context = pcre2_match_context_create(nullptr);
   MatchState() { pcre2_jit_stack_assign(context, nullptr, stack); }
   ~MatchState() {
@@ -68,9 +68,8 @@ Expected<std::string> translatePattern(const std::string &p) {
         if (inClass)
           return Error{"\\S inside a character class is not supported"};
         out += fmt::format("[^{}]", kWhiteSpace);
-      } else if (n == 'u' && i + 6 <= p.size() &&
-                 isHex(p[i + 2]) && isHex(p[i + 3]) && isHex(p[i + 4]) &&
-                 isHex(p[i + 5])) {
+      } else if (n == 'u' && i + 6 <= p.size() && isHex(p[i + 2]) &&
+                 isHex(p[i + 3]) && isHex(p[i + 4]) && isHex(p[i + 5])) {
         out += fmt::format("\\x{{{}}}", p.substr(i + 2, 4));
         i += 6;
         continue;
@@ -122,8 +121,7 @@ Expected<std::shared_ptr<const Regex>> Regex::compile(const std::string &src) {
   PCRE2_SIZE offset = 0;
   pcre2_code *re = pcre2_compile(
       reinterpret_cast<PCRE2_SPTR>(pattern->data()), pattern->size(),
-      PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &code, &offset,
-      nullptr);
+      PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &code, &offset, nullptr);
   if (!re) {
     PCRE2_UCHAR buffer[256];
     pcre2_get_error_message(code, buffer, sizeof(buffer));

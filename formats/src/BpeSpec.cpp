@@ -263,20 +263,21 @@ bool Parser::preStep(const json &j) {
   } else if (type == "Split") {
     const json *pattern = j.contains("pattern") ? &j["pattern"] : nullptr;
     Expected<std::shared_ptr<const Regex>> re = Error{""};
-    if (pattern && pattern->contains("Regex") && (*pattern)["Regex"].is_string())
+    if (pattern && pattern->contains("Regex") &&
+        (*pattern)["Regex"].is_string())
       re = Regex::compile((*pattern)["Regex"].get<std::string>());
     else if (pattern && pattern->contains("String") &&
              (*pattern)["String"].is_string())
       re = Regex::literal((*pattern)["String"].get<std::string>());
     else
-      return fail("Split needs a pattern {\"Regex\": ...} or {\"String\": ...}");
+      return fail(
+          "Split needs a pattern {\"Regex\": ...} or {\"String\": ...}");
     if (!re)
       return fail(fmt::format("Split pattern: {}", re.error()));
     step.regex = *re;
-    std::string behavior =
-        j.contains("behavior") && j["behavior"].is_string()
-            ? j["behavior"].get<std::string>()
-            : "";
+    std::string behavior = j.contains("behavior") && j["behavior"].is_string()
+                               ? j["behavior"].get<std::string>()
+                               : "";
     static const std::pair<const char *, Behavior> names[] = {
         {"Removed", Behavior::Removed},
         {"Isolated", Behavior::Isolated},
@@ -342,9 +343,9 @@ void Parser::postProcessor(const json &j) {
 bool Parser::config(const json &j) {
   if (!j.is_object())
     return fail("tokenizer_config is not a JSON object");
-  for (auto [key, slot] : {std::pair{"bos_token", &m.bos},
-                           std::pair{"eos_token", &m.eos},
-                           std::pair{"pad_token", &m.pad}}) {
+  for (auto [key, slot] :
+       {std::pair{"bos_token", &m.bos}, std::pair{"eos_token", &m.eos},
+        std::pair{"pad_token", &m.pad}}) {
     if (!j.contains(key) || j[key].is_null())
       continue;
     const json &v = j[key];
@@ -360,8 +361,8 @@ bool Parser::config(const json &j) {
     auto a = m.addedIds.find(content);
     auto b = m.vocab.find(content);
     if (a == m.addedIds.end() && b == m.vocab.end())
-      return fail(fmt::format("tokenizer_config {} '{}' is not a token", key,
-                              content));
+      return fail(
+          fmt::format("tokenizer_config {} '{}' is not a token", key, content));
     *slot = a != m.addedIds.end() ? a->second : b->second;
   }
   return true;
@@ -423,8 +424,8 @@ Expected<std::shared_ptr<Model>> parseModel(const nlohmann::json &j,
       p.fail("not a tokenizer.json object");
     else if (p.model(get("model")) && p.addedTokens(get("added_tokens")) &&
              p.normalizer(get("normalizer")) &&
-             p.preTokenizer(get("pre_tokenizer")) && p.decoder(get("decoder")) &&
-             p.tables()) {
+             p.preTokenizer(get("pre_tokenizer")) &&
+             p.decoder(get("decoder")) && p.tables()) {
       p.postProcessor(get("post_processor"));
       if (config)
         p.config(*config);

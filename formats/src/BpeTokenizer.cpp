@@ -23,7 +23,8 @@ Expected<BpeTokenizer>
 BpeTokenizer::fromTokenizerJson(const nlohmann::json &tokenizer,
                                 const std::string &origin,
                                 const nlohmann::json *config) {
-  Expected<std::shared_ptr<Model>> model = parseModel(tokenizer, origin, config);
+  Expected<std::shared_ptr<Model>> model =
+      parseModel(tokenizer, origin, config);
   if (!model)
     return Error{model.error()};
   return BpeTokenizer(std::move(*model));

