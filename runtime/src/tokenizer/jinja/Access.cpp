@@ -29,9 +29,9 @@ Params::Params(const std::string &callee, const CallArgs &args,
                std::initializer_list<const char *> names)
     : bound_(names.size(), nullptr) {
   if (args.pos.size() > names.size())
-    throw EvalError{callee + "() takes at most " + std::to_string(names.size()) +
-                    " arguments (" + std::to_string(args.pos.size()) +
-                    " given)"};
+    throw EvalError{callee + "() takes at most " +
+                    std::to_string(names.size()) + " arguments (" +
+                    std::to_string(args.pos.size()) + " given)"};
   for (size_t i = 0; i < args.pos.size(); ++i)
     bound_[i] = &args.pos[i];
   for (const auto &[key, v] : args.kw) {

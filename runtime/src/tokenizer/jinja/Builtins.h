@@ -1,4 +1,5 @@
-//===- Builtins.h - Filters, tests, attribute access and methods -*- C++ -*-===//
+//===- Builtins.h - Filters, tests, attribute access and methods -*- C++
+//-*-===//
 //
 // The library of names a template can use besides its variables: jinja2's
 // filters (with transformers' tojson) and tests, the str and dict methods

@@ -17,8 +17,8 @@ using Frame = std::unordered_map<std::string, Value>;
 enum class Flow { Normal, Break, Continue };
 
 [[noreturn]] void typeError(const char *op, const Value &a, const Value &b) {
-  throw EvalError{std::string("unsupported operand type(s) for ") + op +
-                  ": '" + typeName(a) + "' and '" + typeName(b) + "'"};
+  throw EvalError{std::string("unsupported operand type(s) for ") + op + ": '" +
+                  typeName(a) + "' and '" + typeName(b) + "'"};
 }
 
 /// Python's floor division and modulo on integers.
@@ -101,7 +101,8 @@ Value arith(const std::string &op, const Value &a, const Value &b) {
                 : Value::number(std::floor(a.asFloat() / b.asFloat()));
   // "%": the result takes the divisor's sign.
   if (ints)
-    return Value::integer(a.asInt() - floorDiv(a.asInt(), b.asInt()) * b.asInt());
+    return Value::integer(a.asInt() -
+                          floorDiv(a.asInt(), b.asInt()) * b.asInt());
   double m = std::fmod(a.asFloat(), b.asFloat());
   if (m != 0 && ((m < 0) != (b.asFloat() < 0)))
     m += b.asFloat();
@@ -140,16 +141,22 @@ private:
       return g->second;
     return Value::undefined("'" + name + "' is undefined");
   }
-  void assign(const std::string &name, Value v) { (*frames_.back())[name] = std::move(v); }
+  void assign(const std::string &name, Value v) {
+    (*frames_.back())[name] = std::move(v);
+  }
 
   void installGlobals() {
-    globals_["raise_exception"] = Value::function("raise_exception", [](CallArgs &a) -> Value {
-      Params p("raise_exception", a, {"message"});
-      throw EvalError{"raise_exception: " + toStr(p.get(0, Value::string("")))};
-    });
+    globals_["raise_exception"] =
+        Value::function("raise_exception", [](CallArgs &a) -> Value {
+          Params p("raise_exception", a, {"message"});
+          throw EvalError{"raise_exception: " +
+                          toStr(p.get(0, Value::string("")))};
+        });
     globals_["strftime_now"] = Value::function("strftime_now", [](CallArgs &a) {
       Params p("strftime_now", a, {"format"});
-      std::string fmt = needString(p.get(0, Value::undefined("strftime_now() needs a format")), "format");
+      std::string fmt = needString(
+          p.get(0, Value::undefined("strftime_now() needs a format")),
+          "format");
       std::time_t now = std::time(nullptr);
       std::tm local{};
       localtime_r(&now, &local);
@@ -174,14 +181,16 @@ private:
       List out;
       for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
         if (out.size() >= 100000)
-          throw EvalError{"Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000)."};
+          throw EvalError{"Range too big. The sandbox blocks ranges larger "
+                          "than MAX_RANGE (100000)."};
         out.push_back(Value::integer(i));
       }
       return Value::list(std::move(out));
     });
     auto mapping = [](const char *name, CallArgs &a, bool ns) {
       if (a.pos.size() > 1)
-        throw EvalError{std::string(name) + "() takes at most 1 positional argument"};
+        throw EvalError{std::string(name) +
+                        "() takes at most 1 positional argument"};
       Dict d;
       if (!a.pos.empty()) {
         if (!a.pos[0].is(Kind::Dict))
@@ -193,15 +202,17 @@ private:
       if (ns)
         for (const auto &kv : d.items())
           if (!kv.first.empty() && kv.first[0] == '_')
-            throw EvalError{"Chat templates cannot store underscore-prefixed attributes on a namespace, but got '" + kv.first + "'."};
+            throw EvalError{"Chat templates cannot store underscore-prefixed "
+                            "attributes on a namespace, but got '" +
+                            kv.first + "'."};
       return ns ? Value::namespace_(std::move(d)) : Value::dict(std::move(d));
     };
-    globals_["namespace"] = Value::function("namespace", [mapping](CallArgs &a) {
-      return mapping("namespace", a, true);
-    });
-    globals_["dict"] = Value::function("dict", [mapping](CallArgs &a) {
-      return mapping("dict", a, false);
-    });
+    globals_["namespace"] =
+        Value::function("namespace", [mapping](CallArgs &a) {
+          return mapping("namespace", a, true);
+        });
+    globals_["dict"] = Value::function(
+        "dict", [mapping](CallArgs &a) { return mapping("dict", a, false); });
   }
 
   // --- expressions ---
@@ -286,10 +297,12 @@ private:
       if (v.isUndefined())
         failUndefined(v);
       if (!v.isNumber())
-        throw EvalError{"bad operand type for unary " + e.name + ": '" + typeName(v) + "'"};
+        throw EvalError{"bad operand type for unary " + e.name + ": '" +
+                        typeName(v) + "'"};
       if (e.name == "+")
         return v.is(Kind::Float) ? v : Value::integer(v.asInt());
-      return v.is(Kind::Float) ? Value::number(-v.asFloat()) : Value::integer(-v.asInt());
+      return v.is(Kind::Float) ? Value::number(-v.asFloat())
+                               : Value::integer(-v.asInt());
     }
     case ExprKind::Binary: {
       Value a = eval(*e.args[0]);
@@ -318,7 +331,10 @@ private:
           ok = !containsValue(right, left);
         else {
           int c = compare(left, right, op.c_str());
-          ok = op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
+          ok = op == "<"    ? c < 0
+               : op == "<=" ? c <= 0
+               : op == ">"  ? c > 0
+                            : c >= 0;
         }
         if (!ok)
           return Value::boolean(false);
@@ -331,9 +347,9 @@ private:
         return eval(*e.args[1]);
       if (e.args[2])
         return eval(*e.args[2]);
-      return Value::undefined("the inline if-expression on line " +
-                              std::to_string(e.loc.line) +
-                              " evaluated to false and no else section was defined.");
+      return Value::undefined(
+          "the inline if-expression on line " + std::to_string(e.loc.line) +
+          " evaluated to false and no else section was defined.");
     }
     return Value();
   }
@@ -358,8 +374,11 @@ private:
     List items = iterate(v);
     if (items.size() != targets.size())
       throw EvalError{items.size() < targets.size()
-                          ? "not enough values to unpack (expected " + std::to_string(targets.size()) + ", got " + std::to_string(items.size()) + ")"
-                          : "too many values to unpack (expected " + std::to_string(targets.size()) + ")"};
+                          ? "not enough values to unpack (expected " +
+                                std::to_string(targets.size()) + ", got " +
+                                std::to_string(items.size()) + ")"
+                          : "too many values to unpack (expected " +
+                                std::to_string(targets.size()) + ")"};
     for (size_t i = 0; i < targets.size(); ++i)
       f[targets[i]] = items[i];
   }
@@ -406,7 +425,9 @@ private:
       if (!ns.is(Kind::Namespace))
         throw EvalError{"cannot assign attribute on non-namespace object"};
       if (s.text[0] == '_')
-        throw EvalError{"Chat templates cannot store underscore-prefixed attributes on a namespace, but got '" + s.text + "'."};
+        throw EvalError{"Chat templates cannot store underscore-prefixed "
+                        "attributes on a namespace, but got '" +
+                        s.text + "'."};
       ns.dict().set(s.text, std::move(v));
       return Flow::Normal;
     }
@@ -465,10 +486,10 @@ private:
       if (i + 1 < n)
         loop.set("nextitem", items[i + 1]);
       loop.set("cycle", Value::function("loop.cycle", [i](CallArgs &a) {
-        if (a.pos.empty())
-          throw EvalError{"no items for cycling given"};
-        return a.pos[static_cast<size_t>(i) % a.pos.size()];
-      }));
+                 if (a.pos.empty())
+                   throw EvalError{"no items for cycling given"};
+                 return a.pos[static_cast<size_t>(i) % a.pos.size()];
+               }));
       auto frame = std::make_shared<Frame>();
       (*frame)["loop"] = Value::dict(std::move(loop));
       bind(s.targets, items[i], *frame);
@@ -499,7 +520,8 @@ private:
       try {
         for (size_t i = 0; i < def->params.size(); ++i) {
           const auto &[name, dflt] = def->params[i];
-          Value v = Value::undefined("parameter '" + name + "' was not provided");
+          Value v =
+              Value::undefined("parameter '" + name + "' was not provided");
           if (i < a.pos.size())
             v = a.pos[i];
           else if (dflt)
@@ -514,7 +536,8 @@ private:
           for (const auto &p : def->params)
             known = known || p.first == k;
           if (!known)
-            throw EvalError{"macro '" + def->text + "' takes no keyword argument '" + k + "'"};
+            throw EvalError{"macro '" + def->text +
+                            "' takes no keyword argument '" + k + "'"};
         }
         std::string out = capture(def->body);
         frames_ = saved;

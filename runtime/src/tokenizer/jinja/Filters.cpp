@@ -27,10 +27,12 @@ Value attrPath(const Value &v, const std::string &path) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
-      return std::isdigit(static_cast<unsigned char>(c)) != 0;
-    });
+    std::string part =
+        path.substr(start, dot == std::string::npos ? dot : dot - start);
+    bool digits =
+        !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) != 0;
+        });
     cur = digits ? getItem(cur, Value::integer(std::atoll(part.c_str())))
                  : getItem(cur, Value::string(part));
     if (dot == std::string::npos)
@@ -41,10 +43,14 @@ Value attrPath(const Value &v, const std::string &path) {
 
 int64_t length(const Value &v) {
   switch (v.kind()) {
-  case Kind::Undefined: return 0;
-  case Kind::String: return static_cast<int64_t>(codePointCount(v.str()));
-  case Kind::List: return static_cast<int64_t>(v.items().size());
-  case Kind::Dict: return static_cast<int64_t>(v.dict().size());
+  case Kind::Undefined:
+    return 0;
+  case Kind::String:
+    return static_cast<int64_t>(codePointCount(v.str()));
+  case Kind::List:
+    return static_cast<int64_t>(v.items().size());
+  case Kind::Dict:
+    return static_cast<int64_t>(v.dict().size());
   default:
     throw EvalError{"object of type '" + typeName(v) + "' has no len()"};
   }
@@ -81,7 +87,8 @@ Value filterInt(const Value &v, CallArgs &args) {
   int64_t base = p.get(1) ? needInt(*p.get(1), "base") : 10;
   switch (v.kind()) {
   case Kind::Int:
-  case Kind::Bool: return Value::integer(v.asInt());
+  case Kind::Bool:
+    return Value::integer(v.asInt());
   case Kind::Float:
     if (std::isfinite(v.asFloat()))
       return Value::integer(static_cast<int64_t>(std::trunc(v.asFloat())));
@@ -95,7 +102,8 @@ Value filterInt(const Value &v, CallArgs &args) {
       return Value::integer(static_cast<int64_t>(std::trunc(f)));
     return dflt;
   }
-  default: return dflt;
+  default:
+    return dflt;
   }
 }
 
@@ -111,14 +119,17 @@ Value filterFloat(const Value &v, CallArgs &args) {
 }
 
 Value filterToJson(const Value &v, CallArgs &args) {
-  Params p("tojson", args, {"ensure_ascii", "indent", "separators", "sort_keys"});
+  Params p("tojson", args,
+           {"ensure_ascii", "indent", "separators", "sort_keys"});
   JsonOptions o;
   o.ensureAscii = truthy(p.get(0, Value::boolean(false)));
   if (const Value *ind = p.get(1); ind && !ind->is(Kind::None)) {
     if (ind->is(Kind::String))
       o.indent = ind->str();
     else
-      o.indent = std::string(static_cast<size_t>(std::max<int64_t>(0, needInt(*ind, "indent"))), ' ');
+      o.indent = std::string(
+          static_cast<size_t>(std::max<int64_t>(0, needInt(*ind, "indent"))),
+          ' ');
     o.itemSep = ",";
   }
   if (const Value *sep = p.get(2); sep && !sep->is(Kind::None)) {
@@ -220,39 +231,51 @@ const std::map<std::string, FilterFn> &filters() {
          Params p("trim", a, {"chars"});
          return Value::string(stripChars(toStr(v), p.get(0), true, true));
        }},
-      {"length", [](const Value &v, CallArgs &a) {
+      {"length",
+       [](const Value &v, CallArgs &a) {
          Params("length", a, {});
          return Value::integer(length(v));
        }},
-      {"count", [](const Value &v, CallArgs &a) {
+      {"count",
+       [](const Value &v, CallArgs &a) {
          Params("count", a, {});
          return Value::integer(length(v));
        }},
-      {"string", [](const Value &v, CallArgs &a) {
+      {"string",
+       [](const Value &v, CallArgs &a) {
          Params("string", a, {});
          return Value::string(toStr(v));
        }},
-      {"safe", [](const Value &v, CallArgs &a) {
+      {"safe",
+       [](const Value &v, CallArgs &a) {
          Params("safe", a, {});
          return v;
        }},
-      {"lower", [](const Value &v, CallArgs &a) { return caseFilter(v, a, "lower"); }},
-      {"upper", [](const Value &v, CallArgs &a) { return caseFilter(v, a, "upper"); }},
-      {"capitalize", [](const Value &v, CallArgs &a) { return caseFilter(v, a, "capitalize"); }},
-      {"title", [](const Value &v, CallArgs &a) { return caseFilter(v, a, "title"); }},
+      {"lower",
+       [](const Value &v, CallArgs &a) { return caseFilter(v, a, "lower"); }},
+      {"upper",
+       [](const Value &v, CallArgs &a) { return caseFilter(v, a, "upper"); }},
+      {"capitalize",
+       [](const Value &v, CallArgs &a) {
+         return caseFilter(v, a, "capitalize");
+       }},
+      {"title",
+       [](const Value &v, CallArgs &a) { return caseFilter(v, a, "title"); }},
       {"first",
        [](const Value &v, CallArgs &a) {
          Params("first", a, {});
          List items = iterate(v);
-         return items.empty() ? Value::undefined("No first item, sequence was empty.")
-                              : items.front();
+         return items.empty()
+                    ? Value::undefined("No first item, sequence was empty.")
+                    : items.front();
        }},
       {"last",
        [](const Value &v, CallArgs &a) {
          Params("last", a, {});
          List items = iterate(v);
-         return items.empty() ? Value::undefined("No last item, sequence was empty.")
-                              : items.back();
+         return items.empty()
+                    ? Value::undefined("No last item, sequence was empty.")
+                    : items.back();
        }},
       {"join", filterJoin},
       {"replace",
@@ -295,7 +318,8 @@ const std::map<std::string, FilterFn> &filters() {
            out.push_back(Value::list({Value::string(k), e}, true));
          return Value::list(std::move(out));
        }},
-      {"list", [](const Value &v, CallArgs &a) {
+      {"list",
+       [](const Value &v, CallArgs &a) {
          Params("list", a, {});
          return Value::list(iterate(v));
        }},
@@ -312,10 +336,22 @@ const std::map<std::string, FilterFn> &filters() {
          return Value::list(std::move(items));
        }},
       {"tojson", filterToJson},
-      {"select", [](const Value &v, CallArgs &a) { return selectImpl(v, a, false, true, "select"); }},
-      {"reject", [](const Value &v, CallArgs &a) { return selectImpl(v, a, false, false, "reject"); }},
-      {"selectattr", [](const Value &v, CallArgs &a) { return selectImpl(v, a, true, true, "selectattr"); }},
-      {"rejectattr", [](const Value &v, CallArgs &a) { return selectImpl(v, a, true, false, "rejectattr"); }},
+      {"select",
+       [](const Value &v, CallArgs &a) {
+         return selectImpl(v, a, false, true, "select");
+       }},
+      {"reject",
+       [](const Value &v, CallArgs &a) {
+         return selectImpl(v, a, false, false, "reject");
+       }},
+      {"selectattr",
+       [](const Value &v, CallArgs &a) {
+         return selectImpl(v, a, true, true, "selectattr");
+       }},
+      {"rejectattr",
+       [](const Value &v, CallArgs &a) {
+         return selectImpl(v, a, true, false, "rejectattr");
+       }},
       {"map", filterMap},
   };
   return table;

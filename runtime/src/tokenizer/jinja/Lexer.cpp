@@ -62,17 +62,38 @@ std::string unescape(const std::string &s) {
     char c = s[i + 1];
     i += 2;
     switch (c) {
-    case 'n': out += '\n'; break;
-    case 't': out += '\t'; break;
-    case 'r': out += '\r'; break;
-    case '\\': out += '\\'; break;
-    case '\'': out += '\''; break;
-    case '"': out += '"'; break;
-    case 'a': out += '\a'; break;
-    case 'b': out += '\b'; break;
-    case 'f': out += '\f'; break;
-    case 'v': out += '\v'; break;
-    case '\n': break; // line continuation
+    case 'n':
+      out += '\n';
+      break;
+    case 't':
+      out += '\t';
+      break;
+    case 'r':
+      out += '\r';
+      break;
+    case '\\':
+      out += '\\';
+      break;
+    case '\'':
+      out += '\'';
+      break;
+    case '"':
+      out += '"';
+      break;
+    case 'a':
+      out += '\a';
+      break;
+    case 'b':
+      out += '\b';
+      break;
+    case 'f':
+      out += '\f';
+      break;
+    case 'v':
+      out += '\v';
+      break;
+    case '\n':
+      break; // line continuation
     case 'x':
     case 'u':
     case 'U': {
@@ -153,7 +174,8 @@ private:
   std::pair<int, int> where(size_t at) const {
     auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), at);
     size_t line = it - lineStarts_.begin();
-    return {static_cast<int>(line), static_cast<int>(at - lineStarts_[line - 1] + 1)};
+    return {static_cast<int>(line),
+            static_cast<int>(at - lineStarts_[line - 1] + 1)};
   }
 
   void push(Tok kind, std::string text, size_t at) {
@@ -254,11 +276,13 @@ private:
       pos = digits(pos + 1);
       isFloat = true;
     }
-    if (!afterDot && pos < src_.size() && (src_[pos] == 'e' || src_[pos] == 'E')) {
+    if (!afterDot && pos < src_.size() &&
+        (src_[pos] == 'e' || src_[pos] == 'E')) {
       size_t e = pos + 1;
       if (e < src_.size() && (src_[e] == '+' || src_[e] == '-'))
         ++e;
-      if (e < src_.size() && std::isdigit(static_cast<unsigned char>(src_[e]))) {
+      if (e < src_.size() &&
+          std::isdigit(static_cast<unsigned char>(src_[e]))) {
         pos = digits(e);
         isFloat = true;
       }

@@ -1,4 +1,5 @@
-//===- Lexer.h - Jinja2 tokens with transformers' whitespace rules -*- C++ -*-===//
+//===- Lexer.h - Jinja2 tokens with transformers' whitespace rules -*- C++
+//-*-===//
 //
 // Splits a template into data and tag tokens the way jinja2's lexer does with
 // trim_blocks=True and lstrip_blocks=True: `{%-`/`-%}` strip whitespace, a
@@ -27,7 +28,8 @@ enum class Tok {
   String, ///< text holds the unescaped value
   Int,
   Float,
-  Op, ///< text holds the operator: + - * / // ** % ~ ( ) [ ] { } . , : | = == != < <= > >=
+  Op, ///< text holds the operator: + - * / // ** % ~ ( ) [ ] { } . , : | = ==
+      ///< != < <= > >=
   Eof,
 };
 

@@ -133,12 +133,13 @@ std::string replace(const std::string &s, const std::string &from,
 }
 
 bool affix(const Value &self, CallArgs &args, bool prefix) {
-  Params p(prefix ? "startswith" : "endswith", args, {"prefix", "start", "end"});
+  Params p(prefix ? "startswith" : "endswith", args,
+           {"prefix", "start", "end"});
   if (!p.get(0))
     throw EvalError{"startswith() takes at least 1 argument (0 given)"};
   if (p.get(1) || p.get(2))
-    unsupported(std::string("method str.") + (prefix ? "startswith" : "endswith") +
-                " with start/end");
+    unsupported(std::string("method str.") +
+                (prefix ? "startswith" : "endswith") + " with start/end");
   const std::string &s = self.str();
   List cands = p.get(0)->is(Kind::List) ? p.get(0)->items() : List{*p.get(0)};
   for (const Value &c : cands) {
@@ -154,7 +155,8 @@ bool affix(const Value &self, CallArgs &args, bool prefix) {
 int64_t find(const Value &self, CallArgs &args, const char *name, bool right) {
   Params p(name, args, {"sub"});
   std::u32string hay = decodeUtf8(self.str());
-  std::u32string needle = toCps(p.get(0, Value::undefined("sub is missing")), "sub");
+  std::u32string needle =
+      toCps(p.get(0, Value::undefined("sub is missing")), "sub");
   size_t at = right ? hay.rfind(needle) : hay.find(needle);
   return at == std::u32string::npos ? -1 : static_cast<int64_t>(at);
 }
@@ -163,7 +165,8 @@ Value strMethod(const std::string &name, const Value &self, CallArgs &args) {
   const std::string &s = self.str();
   if (name == "strip" || name == "lstrip" || name == "rstrip") {
     Params p(name, args, {"chars"});
-    return Value::string(stripChars(s, p.get(0), name != "rstrip", name != "lstrip"));
+    return Value::string(
+        stripChars(s, p.get(0), name != "rstrip", name != "lstrip"));
   }
   if (name == "split" || name == "rsplit") {
     Params p(name, args, {"sep", "maxsplit"});
@@ -183,13 +186,16 @@ Value strMethod(const std::string &name, const Value &self, CallArgs &args) {
       return Value::string(title(s));
     std::string out = mapAscii(s, ::tolower);
     if (!out.empty() && static_cast<unsigned char>(out[0]) < 0x80)
-      out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+      out[0] =
+          static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
     return Value::string(out);
   }
   if (name == "replace") {
     Params p(name, args, {"old", "new", "count"});
-    std::string from = needString(p.get(0, Value::undefined("replace() needs old")), "old");
-    std::string to = needString(p.get(1, Value::undefined("replace() needs new")), "new");
+    std::string from =
+        needString(p.get(0, Value::undefined("replace() needs old")), "old");
+    std::string to =
+        needString(p.get(1, Value::undefined("replace() needs new")), "new");
     int64_t count = p.get(2) ? needInt(*p.get(2), "count") : -1;
     return Value::string(replace(s, from, to, count));
   }
@@ -197,11 +203,13 @@ Value strMethod(const std::string &name, const Value &self, CallArgs &args) {
     return Value::integer(find(self, args, name.c_str(), name == "rfind"));
   if (name == "count") {
     Params p(name, args, {"sub"});
-    std::string sub = needString(p.get(0, Value::undefined("count() needs sub")), "sub");
+    std::string sub =
+        needString(p.get(0, Value::undefined("count() needs sub")), "sub");
     if (sub.empty())
       return Value::integer(static_cast<int64_t>(codePointCount(s)) + 1);
     int64_t n = 0;
-    for (size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size()))
+    for (size_t i = s.find(sub); i != std::string::npos;
+         i = s.find(sub, i + sub.size()))
       ++n;
     return Value::integer(n);
   }
@@ -209,7 +217,8 @@ Value strMethod(const std::string &name, const Value &self, CallArgs &args) {
     Params p(name, args, {"iterable"});
     std::string out;
     bool first = true;
-    for (const Value &v : iterate(p.get(0, Value::undefined("join() needs an iterable")))) {
+    for (const Value &v :
+         iterate(p.get(0, Value::undefined("join() needs an iterable")))) {
       out += (first ? "" : s) + needString(v, "sequence item");
       first = false;
     }
@@ -249,16 +258,16 @@ Value strMethod(const std::string &name, const Value &self, CallArgs &args) {
 
 /// Python str methods not implemented here; calling one is refused.
 const char *const kOtherStrMethods[] = {
-    "casefold", "center", "encode", "expandtabs", "format", "format_map",
-    "index", "isascii", "isdecimal", "isidentifier", "isnumeric",
-    "isprintable", "istitle", "ljust", "maketrans", "partition",
-    "removeprefix", "removesuffix", "rindex", "rjust", "rpartition",
-    "splitlines", "swapcase", "translate", "zfill"};
+    "casefold",   "center",       "encode",       "expandtabs", "format",
+    "format_map", "index",        "isascii",      "isdecimal",  "isidentifier",
+    "isnumeric",  "isprintable",  "istitle",      "ljust",      "maketrans",
+    "partition",  "removeprefix", "removesuffix", "rindex",     "rjust",
+    "rpartition", "splitlines",   "swapcase",     "translate",  "zfill"};
 const char *const kStrMethods[] = {
-    "strip", "lstrip", "rstrip", "split", "rsplit", "startswith", "endswith",
-    "upper", "lower", "title", "capitalize", "replace", "find", "rfind",
-    "count", "join", "isdigit", "isspace", "isalpha", "isalnum", "islower",
-    "isupper"};
+    "strip",    "lstrip",  "rstrip",  "split",  "rsplit",     "startswith",
+    "endswith", "upper",   "lower",   "title",  "capitalize", "replace",
+    "find",     "rfind",   "count",   "join",   "isdigit",    "isspace",
+    "isalpha",  "isalnum", "islower", "isupper"};
 
 Value dictMethod(const std::string &name, const Value &self, CallArgs &args) {
   if (name == "get") {
@@ -304,11 +313,11 @@ std::string stripChars(const std::string &s, const Value *chars, bool left,
 
 std::optional<Value> methodOf(const Value &obj, const std::string &name) {
   if (obj.is(Kind::String)) {
-    bool known = std::any_of(std::begin(kStrMethods), std::end(kStrMethods),
-                             [&](const char *m) { return name == m; }) ||
-                 std::any_of(std::begin(kOtherStrMethods),
-                             std::end(kOtherStrMethods),
-                             [&](const char *m) { return name == m; });
+    bool known =
+        std::any_of(std::begin(kStrMethods), std::end(kStrMethods),
+                    [&](const char *m) { return name == m; }) ||
+        std::any_of(std::begin(kOtherStrMethods), std::end(kOtherStrMethods),
+                    [&](const char *m) { return name == m; });
     if (!known)
       return std::nullopt;
     return Value::function("str." + name, [name, obj](CallArgs &args) {

@@ -26,8 +26,8 @@ namespace {
 
 /// Tags jinja2 knows but this subset refuses.
 const char *const kRefusedTags[] = {
-    "include", "extends", "block", "import", "from",  "with",
-    "filter",  "call",    "raw",   "autoescape", "do", "trans", "print"};
+    "include", "extends", "block",      "import", "from",  "with", "filter",
+    "call",    "raw",     "autoescape", "do",     "trans", "print"};
 
 class Parser {
 public:
@@ -68,11 +68,16 @@ private:
   }
   static std::string describe(const Token &t) {
     switch (t.kind) {
-    case Tok::Eof: return "end of template";
-    case Tok::VarEnd: return "'}}'";
-    case Tok::BlockEnd: return "'%}'";
-    case Tok::String: return "string literal";
-    default: return "'" + t.text + "'";
+    case Tok::Eof:
+      return "end of template";
+    case Tok::VarEnd:
+      return "'}}'";
+    case Tok::BlockEnd:
+      return "'%}'";
+    case Tok::String:
+      return "string literal";
+    default:
+      return "'" + t.text + "'";
     }
   }
   void expectOp(const char *op) {
@@ -95,7 +100,8 @@ private:
 
   [[noreturn]] void unclosed(const Token &opener, const std::string &what,
                              const char *end) const {
-    fail(opener, "unclosed '{% " + what + " %}' (expected '{% " + end + " %}')");
+    fail(opener,
+         "unclosed '{% " + what + " %}' (expected '{% " + end + " %}')");
   }
 
   /// Parses statements until a block tag whose keyword is in `ends`, consumes
@@ -196,8 +202,8 @@ private:
     expectBlockEnd();
     while (true) {
       Body body;
-      std::string end = parseBodyChecked(body, {"elif", "else", "endif"},
-                                         opener, "if");
+      std::string end =
+          parseBodyChecked(body, {"elif", "else", "endif"}, opener, "if");
       s->branches.emplace_back(std::move(cond), std::move(body));
       if (end == "endif") {
         expectBlockEnd();
@@ -242,7 +248,8 @@ private:
       refuse(cur(), "recursive for loop");
     expectBlockEnd();
     ++loopDepth_;
-    std::string end = parseBodyChecked(s->body, {"else", "endfor"}, opener, "for");
+    std::string end =
+        parseBodyChecked(s->body, {"else", "endfor"}, opener, "for");
     --loopDepth_;
     expectBlockEnd();
     if (end == "else") {
@@ -273,7 +280,8 @@ private:
       expectBlockEnd();
       return s;
     }
-    if (cur().kind != Tok::BlockEnd || !s->text.empty() || s->targets.size() != 1) {
+    if (cur().kind != Tok::BlockEnd || !s->text.empty() ||
+        s->targets.size() != 1) {
       if (isOp("|"))
         refuse(cur(), "filtered set block");
       fail(cur(), "expected '=', got " + describe(cur()));
@@ -611,8 +619,8 @@ private:
           g->args.push_back(parsePrimary());
           e = std::move(g);
         } else {
-          fail(cur(), "expected an attribute name after '.', got " +
-                          describe(cur()));
+          fail(cur(),
+               "expected an attribute name after '.', got " + describe(cur()));
         }
       } else if (isOp("[")) {
         e = parseSubscript(std::move(e));

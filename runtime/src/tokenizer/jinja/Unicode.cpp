@@ -9,8 +9,11 @@ namespace {
 char32_t next(const std::string &s, size_t &pos) {
   auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
   unsigned char c = b(pos);
-  int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2
-              : (c >> 3) == 30 ? 3 : -1;
+  int extra = c < 0x80         ? 0
+              : (c >> 5) == 6  ? 1
+              : (c >> 4) == 14 ? 2
+              : (c >> 3) == 30 ? 3
+                               : -1;
   if (extra < 0 || pos + extra >= s.size()) {
     ++pos;
     return 0xFFFD;

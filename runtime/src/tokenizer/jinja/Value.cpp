@@ -125,16 +125,26 @@ void failUndefined(const Value &v) { throw EvalError{v.str()}; }
 
 std::string typeName(const Value &v) {
   switch (v.kind()) {
-  case Kind::Undefined: return "Undefined";
-  case Kind::None: return "NoneType";
-  case Kind::Bool: return "bool";
-  case Kind::Int: return "int";
-  case Kind::Float: return "float";
-  case Kind::String: return "str";
-  case Kind::List: return v.isTuple() ? "tuple" : "list";
-  case Kind::Dict: return "dict";
-  case Kind::Namespace: return "Namespace";
-  case Kind::Function: return "function";
+  case Kind::Undefined:
+    return "Undefined";
+  case Kind::None:
+    return "NoneType";
+  case Kind::Bool:
+    return "bool";
+  case Kind::Int:
+    return "int";
+  case Kind::Float:
+    return "float";
+  case Kind::String:
+    return "str";
+  case Kind::List:
+    return v.isTuple() ? "tuple" : "list";
+  case Kind::Dict:
+    return "dict";
+  case Kind::Namespace:
+    return "Namespace";
+  case Kind::Function:
+    return "function";
   }
   return "object";
 }
@@ -142,15 +152,23 @@ std::string typeName(const Value &v) {
 bool truthy(const Value &v) {
   switch (v.kind()) {
   case Kind::Undefined:
-  case Kind::None: return false;
-  case Kind::Bool: return v.asBool();
-  case Kind::Int: return v.asInt() != 0;
-  case Kind::Float: return v.asFloat() != 0.0;
-  case Kind::String: return !v.str().empty();
-  case Kind::List: return !v.items().empty();
-  case Kind::Dict: return v.dict().size() != 0;
+  case Kind::None:
+    return false;
+  case Kind::Bool:
+    return v.asBool();
+  case Kind::Int:
+    return v.asInt() != 0;
+  case Kind::Float:
+    return v.asFloat() != 0.0;
+  case Kind::String:
+    return !v.str().empty();
+  case Kind::List:
+    return !v.items().empty();
+  case Kind::Dict:
+    return v.dict().size() != 0;
   case Kind::Namespace:
-  case Kind::Function: return true;
+  case Kind::Function:
+    return true;
   }
   return true;
 }
@@ -266,14 +284,22 @@ std::string repr(const Value &v) {
 
 std::string toStr(const Value &v) {
   switch (v.kind()) {
-  case Kind::Undefined: return "";
-  case Kind::None: return "None";
-  case Kind::Bool: return v.asBool() ? "True" : "False";
-  case Kind::Int: return std::to_string(v.asInt());
-  case Kind::Float: return formatFloat(v.asFloat());
-  case Kind::String: return v.str();
-  case Kind::Function: return "<function " + v.str() + ">";
-  default: return repr(v);
+  case Kind::Undefined:
+    return "";
+  case Kind::None:
+    return "None";
+  case Kind::Bool:
+    return v.asBool() ? "True" : "False";
+  case Kind::Int:
+    return std::to_string(v.asInt());
+  case Kind::Float:
+    return formatFloat(v.asFloat());
+  case Kind::String:
+    return v.str();
+  case Kind::Function:
+    return "<function " + v.str() + ">";
+  default:
+    return repr(v);
   }
 }
 
@@ -287,8 +313,10 @@ bool equals(const Value &a, const Value &b) {
     return false;
   switch (a.kind()) {
   case Kind::Undefined:
-  case Kind::None: return true;
-  case Kind::String: return a.str() == b.str();
+  case Kind::None:
+    return true;
+  case Kind::String:
+    return a.str() == b.str();
   case Kind::List: {
     if (a.items().size() != b.items().size())
       return false;
@@ -321,7 +349,8 @@ int compare(const Value &a, const Value &b, const char *op) {
     return a.asInt() < b.asInt() ? -1 : a.asInt() > b.asInt();
   }
   if (a.is(Kind::String) && b.is(Kind::String))
-    return a.str() < b.str() ? -1 : a.str() > b.str(); // UTF-8 = code point order
+    return a.str() < b.str() ? -1
+                             : a.str() > b.str(); // UTF-8 = code point order
   if (a.is(Kind::List) && b.is(Kind::List)) {
     size_t n = std::min(a.items().size(), b.items().size());
     for (size_t i = 0; i < n; ++i)
@@ -335,8 +364,9 @@ int compare(const Value &a, const Value &b, const char *op) {
     failUndefined(a);
   if (b.isUndefined())
     failUndefined(b);
-  throw EvalError{std::string("'") + op + "' not supported between instances of '" +
-                  typeName(a) + "' and '" + typeName(b) + "'"};
+  throw EvalError{std::string("'") + op +
+                  "' not supported between instances of '" + typeName(a) +
+                  "' and '" + typeName(b) + "'"};
 }
 
 namespace {
@@ -345,14 +375,29 @@ void jsonString(std::string &out, const std::string &s, bool ascii) {
   char buf[16];
   for (char32_t c : decodeUtf8(s)) {
     switch (c) {
-    case '"': out += "\\\""; continue;
-    case '\\': out += "\\\\"; continue;
-    case '\n': out += "\\n"; continue;
-    case '\r': out += "\\r"; continue;
-    case '\t': out += "\\t"; continue;
-    case '\b': out += "\\b"; continue;
-    case '\f': out += "\\f"; continue;
-    default: break;
+    case '"':
+      out += "\\\"";
+      continue;
+    case '\\':
+      out += "\\\\";
+      continue;
+    case '\n':
+      out += "\\n";
+      continue;
+    case '\r':
+      out += "\\r";
+      continue;
+    case '\t':
+      out += "\\t";
+      continue;
+    case '\b':
+      out += "\\b";
+      continue;
+    case '\f':
+      out += "\\f";
+      continue;
+    default:
+      break;
     }
     if (c < 0x20 || (ascii && c >= 0x7F)) {
       if (c >= 0x10000) {
@@ -381,16 +426,25 @@ void jsonValue(std::string &out, const Value &v, const JsonOptions &o,
       out += *o.indent;
   };
   switch (v.kind()) {
-  case Kind::None: out += "null"; return;
-  case Kind::Bool: out += v.asBool() ? "true" : "false"; return;
-  case Kind::Int: out += std::to_string(v.asInt()); return;
+  case Kind::None:
+    out += "null";
+    return;
+  case Kind::Bool:
+    out += v.asBool() ? "true" : "false";
+    return;
+  case Kind::Int:
+    out += std::to_string(v.asInt());
+    return;
   case Kind::Float: {
     double f = v.asFloat();
-    out += std::isnan(f) ? "NaN" : std::isinf(f) ? (f > 0 ? "Infinity" : "-Infinity")
-                                                 : formatFloat(f);
+    out += std::isnan(f)   ? "NaN"
+           : std::isinf(f) ? (f > 0 ? "Infinity" : "-Infinity")
+                           : formatFloat(f);
     return;
   }
-  case Kind::String: jsonString(out, v.str(), o.ensureAscii); return;
+  case Kind::String:
+    jsonString(out, v.str(), o.ensureAscii);
+    return;
   case Kind::List: {
     if (v.items().empty()) {
       out += "[]";
@@ -432,7 +486,8 @@ void jsonValue(std::string &out, const Value &v, const JsonOptions &o,
     return;
   }
   default:
-    throw EvalError{"Object of type " + typeName(v) + " is not JSON serializable"};
+    throw EvalError{"Object of type " + typeName(v) +
+                    " is not JSON serializable"};
   }
 }
 } // namespace

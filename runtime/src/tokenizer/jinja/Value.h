@@ -1,4 +1,5 @@
-//===- Value.h - Template values with Python semantics -----------*- C++ -*-===//
+//===- Value.h - Template values with Python semantics -----------*- C++
+//-*-===//
 //
 // A template value is what a Python object is to jinja2: undefined, None,
 // bool, int, float, str, list/tuple, dict, a namespace() or a callable.
@@ -55,7 +56,18 @@ struct CallArgs {
 };
 using Function = std::function<Value(CallArgs &)>;
 
-enum class Kind { Undefined, None, Bool, Int, Float, String, List, Dict, Namespace, Function };
+enum class Kind {
+  Undefined,
+  None,
+  Bool,
+  Int,
+  Float,
+  String,
+  List,
+  Dict,
+  Namespace,
+  Function
+};
 
 class Value {
 public:
