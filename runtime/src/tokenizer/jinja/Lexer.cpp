@@ -199,14 +199,14 @@ private:
     size_t end = src_.find("#}", body);
     if (end == std::string::npos)
       fail(open, "unterminated comment '{#' (expected '#}')");
-    return afterEnd(end, end + 2, end > body && src_[end - 1] == '-',
+    return afterEnd(end + 2, end > body && src_[end - 1] == '-',
                     end > body && src_[end - 1] == '+', true);
   }
 
-  /// Position after an end tag spanning [start, stop): `-` strips all
+  /// Position after an end tag that ends at `stop`: `-` strips all
   /// following whitespace, `+` keeps it, and trim_blocks eats one newline
   /// after block and comment tags.
-  size_t afterEnd(size_t, size_t stop, bool minus, bool plus, bool trim) {
+  size_t afterEnd(size_t stop, bool minus, bool plus, bool trim) {
     if (minus)
       return skipSpace(src_, stop);
     if (!plus && trim && stop < src_.size() && src_[stop] == '\n')
@@ -232,7 +232,7 @@ private:
         size_t at = minus || plus ? pos + 1 : pos;
         if (src_.compare(at, 2, std::string{closer, '}'}) == 0) {
           push(block ? Tok::BlockEnd : Tok::VarEnd, "", pos);
-          return afterEnd(pos, at + 2, minus, plus, block);
+          return afterEnd(at + 2, minus, plus, block);
         }
       }
       unsigned char c = src_[pos];

@@ -107,9 +107,8 @@ private:
   /// Parses statements until a block tag whose keyword is in `ends`, consumes
   /// `{%` and the keyword, and returns the keyword; the end of the template
   /// there is an unclosed `opener`.
-  std::string parseBodyChecked(Body &out,
-                               std::initializer_list<const char *> ends,
-                               const Token &opener, const std::string &what) {
+  std::string parseBody(Body &out, std::initializer_list<const char *> ends,
+                        const Token &opener, const std::string &what) {
     while (true) {
       if (cur().kind == Tok::Eof)
         unclosed(opener, what, *(ends.end() - 1));
@@ -203,7 +202,7 @@ private:
     while (true) {
       Body body;
       std::string end =
-          parseBodyChecked(body, {"elif", "else", "endif"}, opener, "if");
+          parseBody(body, {"elif", "else", "endif"}, opener, "if");
       s->branches.emplace_back(std::move(cond), std::move(body));
       if (end == "endif") {
         expectBlockEnd();
@@ -216,7 +215,7 @@ private:
       }
       expectBlockEnd(); // else
       Body elseBody;
-      parseBodyChecked(elseBody, {"endif"}, opener, "if");
+      parseBody(elseBody, {"endif"}, opener, "if");
       expectBlockEnd();
       s->branches.emplace_back(nullptr, std::move(elseBody));
       return s;
@@ -248,12 +247,11 @@ private:
       refuse(cur(), "recursive for loop");
     expectBlockEnd();
     ++loopDepth_;
-    std::string end =
-        parseBodyChecked(s->body, {"else", "endfor"}, opener, "for");
+    std::string end = parseBody(s->body, {"else", "endfor"}, opener, "for");
     --loopDepth_;
     expectBlockEnd();
     if (end == "else") {
-      parseBodyChecked(s->elseBody, {"endfor"}, opener, "for");
+      parseBody(s->elseBody, {"endfor"}, opener, "for");
       expectBlockEnd();
     }
     return s;
@@ -288,7 +286,7 @@ private:
     }
     take();
     s->kind = StmtKind::SetBlock;
-    parseBodyChecked(s->body, {"endset"}, opener, "set");
+    parseBody(s->body, {"endset"}, opener, "set");
     expectBlockEnd();
     return s;
   }
@@ -317,7 +315,7 @@ private:
     expectBlockEnd();
     int saved = loopDepth_;
     loopDepth_ = 0;
-    parseBodyChecked(s->body, {"endmacro"}, opener, "macro");
+    parseBody(s->body, {"endmacro"}, opener, "macro");
     loopDepth_ = saved;
     if (cur().kind == Tok::Name)
       take(); // optional macro name after endmacro
@@ -331,7 +329,7 @@ private:
     s->kind = StmtKind::Generation;
     s->loc = loc(opener);
     expectBlockEnd();
-    parseBodyChecked(s->body, {"endgeneration"}, opener, "generation");
+    parseBody(s->body, {"endgeneration"}, opener, "generation");
     expectBlockEnd();
     return s;
   }
