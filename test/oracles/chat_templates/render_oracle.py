@@ -29,6 +29,7 @@ SPECIAL = {
     "qwen2_5": {"bos_token": None, "eos_token": "<|im_end|>"},
     "llama3_1": {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
     "deepseek_r1": {"bos_token": "<｜begin▁of▁sentence｜>", "eos_token": "<｜end▁of▁sentence｜>"},
+    "deepseek_r1_distill": {"bos_token": "<｜begin▁of▁sentence｜>", "eos_token": "<｜end▁of▁sentence｜>"},
 }
 
 TRICKY = (
@@ -182,6 +183,8 @@ def model_conversations(name):
                 {"builtin_tools": ["brave_search", "code_interpreter", "wolfram_alpha"]},
             ),
         ]
+    if name == "deepseek_r1_distill":
+        convs += [("two_systems_last_wins", [system("First."), system("Second."), user("Hi")], True, None, {})]
     if name == "deepseek_r1":
         convs += [
             ("two_systems", [system("First."), system("Second."), user("Hi")], True, None, {}),

@@ -89,6 +89,9 @@ TEST_F(ChatTemplateOracle, Llama31) {
 TEST_F(ChatTemplateOracle, DeepSeekR1) {
   EXPECT_GE(checkTemplate("deepseek_r1"), 12);
 }
+TEST_F(ChatTemplateOracle, DeepSeekR1Distill) {
+  EXPECT_GE(checkTemplate("deepseek_r1_distill"), 9);
+}
 
 TEST_F(ChatTemplateOracle, EngineSnippets) {
   int n = 0, errors = 0;
@@ -116,7 +119,7 @@ TEST_F(ChatTemplateOracle, CasesDistinguishTemplates) {
   for (const auto &c : oracle_["cases"])
     if (c["name"] == "single_user_gen")
       byTemplate[c["template"]] = c["expected"];
-  ASSERT_EQ(byTemplate.size(), 4u);
+  ASSERT_EQ(byTemplate.size(), 5u);
   EXPECT_NE(byTemplate["smollm2"], byTemplate["qwen2_5"]);
   EXPECT_NE(byTemplate["llama3_1"], byTemplate["deepseek_r1"]);
 }
