@@ -10,6 +10,7 @@
 //
 // Usage: r1rt-grpo-step-bench [--plan B.r1plan] [--model NAME] [--threads N]
 //                             [--reps K] [--rows-per-prompt G]
+//                             [--profile TRACE.json]  (Chrome trace of the last step)
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,7 @@
 #include "r1rt/optim/Optim.h"
 
 #include <fmt/format.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -32,7 +34,7 @@ using r1bench::seconds;
 
 int main(int argc, char **argv) {
   int threads = 0, reps = 3, group = 16;
-  std::string planDir = "build/r1_tiny.r1plan", modelName = "base";
+  std::string planDir = "build/r1_tiny.r1plan", modelName = "base", profile;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--threads"))
       threads = std::atoi(argv[i + 1]);
@@ -44,6 +46,8 @@ int main(int argc, char **argv) {
       planDir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--model"))
       modelName = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--profile"))
+      profile = argv[i + 1];
   }
   if (threads > 0)
     torch::set_num_threads(threads);
@@ -75,6 +79,9 @@ int main(int argc, char **argv) {
   std::vector<double> rollS, updS;
   int64_t tokens = 0;
   for (int r = 0; r < reps; ++r) {
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> trace;
+    if (!profile.empty() && r + 1 == reps)
+      trace = std::make_unique<torch::autograd::profiler::RecordProfile>(profile);
     GenerationResult res;
     rollS.push_back(seconds([&] { res = gen.generate(batch, seeds, o); }));
     tokens = res.lengths.sum().item<int64_t>();
