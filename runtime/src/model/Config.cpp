@@ -171,7 +171,22 @@ DenseConfig parseDense(const Reader &r) {
   c.normEps = r.number("norm_eps", 1e-6);
   c.ropeTheta = r.number("rope_theta", 10000.0);
   c.qkvBias = r.boolean("qkv_bias", false);
+  c.qkNorm = r.boolean("qk_norm", false);
   c.tieEmbeddings = r.boolean("tie_embeddings", false);
+  if (const json *l3 = r.object("rope_llama3", true)) {
+    Reader lr(*l3, r.sub("rope_llama3"));
+    Llama3RopeConfig lc;
+    lc.factor = lr.number("factor");
+    lc.lowFreqFactor = lr.number("low_freq_factor");
+    lc.highFreqFactor = lr.number("high_freq_factor");
+    lc.originalMaxSeq = lr.integer("original_max_seq");
+    if (lc.factor <= 0 || lc.highFreqFactor <= lc.lowFreqFactor)
+      fail("{}: needs factor > 0 and high_freq_factor > low_freq_factor, "
+           "got {}, {}, {}",
+           r.sub("rope_llama3"), lc.factor, lc.lowFreqFactor,
+           lc.highFreqFactor);
+    c.ropeLlama3 = lc;
+  }
   if (c.heads % c.kvHeads)
     fail("{}: heads = {} is not a multiple of kv_heads = {}", r.sub("kv_heads"),
          c.heads, c.kvHeads);
@@ -210,7 +225,15 @@ nlohmann::json ModelConfig::toJson() const {
               {"norm_eps", c.normEps},
               {"rope_theta", c.ropeTheta},
               {"qkv_bias", c.qkvBias},
+              {"qk_norm", c.qkNorm},
               {"tie_embeddings", c.tieEmbeddings}});
+    if (c.ropeLlama3)
+      j["rope_llama3"] = {{"factor", c.ropeLlama3->factor},
+                          {"low_freq_factor", c.ropeLlama3->lowFreqFactor},
+                          {"high_freq_factor", c.ropeLlama3->highFreqFactor},
+                          {"original_max_seq", c.ropeLlama3->originalMaxSeq}};
+    else
+      j["rope_llama3"] = nullptr;
     return j;
   }
   const DeepSeekConfig &c = deepseek;
@@ -283,6 +306,8 @@ ParamCount parameterCount(const DenseConfig &c) {
   int64_t attn = D * H * hd + 2 * D * K * hd + H * hd * D;
   if (c.qkvBias)
     attn += H * hd + 2 * K * hd;
+  if (c.qkNorm)
+    attn += 2 * hd;
   ParamCount p;
   p.total = V * D + c.layers * (2 * D + attn + 3 * D * c.ffn) + D +
             (c.tieEmbeddings ? 0 : V * D);

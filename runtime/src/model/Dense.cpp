@@ -20,7 +20,15 @@ GqaAttention::GqaAttention(const DenseConfig &c) : config(c) {
   k_proj = register_module("k_proj", linear(c.dim, kv, c.qkvBias));
   v_proj = register_module("v_proj", linear(c.dim, kv, c.qkvBias));
   o_proj = register_module("o_proj", linear(q, c.dim, false));
+  if (c.qkNorm) {
+    q_norm = register_module("q_norm",
+                             std::make_shared<RmsNorm>(c.headDim, c.normEps));
+    k_norm = register_module("k_norm",
+                             std::make_shared<RmsNorm>(c.headDim, c.normEps));
+  }
   invFreq = ropeInvFreq(c.headDim, c.ropeTheta, std::nullopt);
+  if (c.ropeLlama3)
+    invFreq = ropeLlama3(invFreq, *c.ropeLlama3);
 }
 
 std::tuple<torch::Tensor, torch::Tensor, torch::Tensor>
@@ -29,6 +37,10 @@ GqaAttention::project(const torch::Tensor &x, const torch::Tensor &positions) {
   torch::Tensor q = q_proj(x).view({b, t, config.heads, hd});
   torch::Tensor k = k_proj(x).view({b, t, config.kvHeads, hd});
   torch::Tensor v = v_proj(x).view({b, t, config.kvHeads, hd});
+  if (q_norm) {
+    q = q_norm->forward(q);
+    k = k_norm->forward(k);
+  }
   auto [cos, sin] = ropeCosSin(invFreq, positions, x.scalar_type());
   // HF's cos/sin are cat(freqs, freqs); the half-split rotation uses one copy.
   return {applyRopeHalf(q, cos, sin), applyRopeHalf(k, cos, sin), v};

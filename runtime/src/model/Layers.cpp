@@ -61,6 +61,21 @@ torch::Tensor ropeInvFreq(int64_t dim, double theta,
   return freqs / yarn->factor * (1 - smooth) + freqs * smooth;
 }
 
+torch::Tensor ropeLlama3(const torch::Tensor &invFreq,
+                         const Llama3RopeConfig &c) {
+  const double lowWavelen = c.originalMaxSeq / c.lowFreqFactor;
+  const double highWavelen = c.originalMaxSeq / c.highFreqFactor;
+  torch::Tensor wavelen = 2 * M_PI / invFreq;
+  torch::Tensor scaled =
+      torch::where(wavelen > lowWavelen, invFreq / c.factor, invFreq);
+  torch::Tensor smooth = (c.originalMaxSeq / wavelen - c.lowFreqFactor) /
+                         (c.highFreqFactor - c.lowFreqFactor);
+  torch::Tensor smoothed =
+      (1 - smooth) * scaled / c.factor + smooth * scaled;
+  torch::Tensor medium = (wavelen >= highWavelen) & (wavelen <= lowWavelen);
+  return torch::where(medium, smoothed, scaled);
+}
+
 std::pair<torch::Tensor, torch::Tensor>
 ropeCosSin(const torch::Tensor &invFreq, const torch::Tensor &positions,
            torch::ScalarType dtype) {

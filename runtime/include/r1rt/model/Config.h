@@ -71,7 +71,15 @@ struct DeepSeekConfig {
   bool yarnActive() const { return yarn && maxSeq > yarn->originalMaxSeq; }
 };
 
-/// A Qwen2/Llama-style dense model.
+/// Llama 3's RoPE frequency rescaling (transformers' rope_type "llama3").
+struct Llama3RopeConfig {
+  double factor = 8.0;
+  double lowFreqFactor = 1.0;
+  double highFreqFactor = 4.0;
+  int64_t originalMaxSeq = 8192;
+};
+
+/// A Qwen2/Qwen3/Llama-style dense model.
 struct DenseConfig {
   int64_t vocabSize = 0;
   int64_t dim = 0;
@@ -84,7 +92,9 @@ struct DenseConfig {
   double normEps = 1e-6;
   double ropeTheta = 10000.0;
   bool qkvBias = false;
+  bool qkNorm = false; ///< Qwen3: RMSNorm over each q and k head before RoPE.
   bool tieEmbeddings = false;
+  std::optional<Llama3RopeConfig> ropeLlama3;
 };
 
 /// Total and per-token-active parameter counts.

@@ -1,7 +1,8 @@
 //===- Dense.h - Qwen2/Llama-style dense model ---------------*- C++ -*-===//
 //
-// RMSNorm, half-split RoPE (HF rotate_half), GQA, SwiGLU, optional QKV bias.
-// Tensor names follow HF Qwen2ForCausalLM / LlamaForCausalLM checkpoints.
+// RMSNorm, half-split RoPE (HF rotate_half, optionally Llama 3-rescaled),
+// GQA, SwiGLU, optional QKV bias, optional per-head q/k RMSNorm (Qwen3).
+// Tensor names follow HF Qwen2/Qwen3/LlamaForCausalLM checkpoints.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +25,7 @@ public:
                               torch::Tensor &kCache, torch::Tensor &vCache);
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr},
       o_proj{nullptr};
+  std::shared_ptr<RmsNorm> q_norm, k_norm; ///< Set when config.qkNorm.
 
 private:
   std::tuple<torch::Tensor, torch::Tensor, torch::Tensor>

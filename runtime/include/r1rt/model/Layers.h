@@ -39,6 +39,11 @@ public:
 /// DeepSeek-V3's YaRN correction when `yarn` is given.
 torch::Tensor ropeInvFreq(int64_t dim, double theta,
                           const std::optional<YarnConfig> &yarn);
+/// Llama 3's rescaling of inverse frequencies (transformers'
+/// _compute_llama3_parameters): long wavelengths divided by factor, short
+/// ones kept, the band between interpolated.
+torch::Tensor ropeLlama3(const torch::Tensor &invFreq,
+                         const Llama3RopeConfig &c);
 
 /// cos and sin of positions [B,T] times invFreq, shaped [B,T,1,dim/2] in
 /// `dtype` on the positions' device.
