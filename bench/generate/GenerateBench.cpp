@@ -29,7 +29,7 @@ void run(const char *name, CausalLM &m) {
   o.maxNewTokens = 128;
   o.stopTokens = {};
   std::vector<int64_t> prompt(16, 5);
-  prompt[0] = Tokenizer::kBos;
+  prompt[0] = ByteTokenizer().bosId();
   gen.generate({prompt}, {1}, o); // warm-up
   double cached = seconds([&] { gen.generate({prompt}, {1}, o); });
   double full = seconds([&] { gen.generateUncached({prompt}, {1}, o); });

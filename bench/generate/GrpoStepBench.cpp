@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
   std::vector<uint64_t> seeds;
   for (int64_t i = 0; i < rows; ++i) {
     // "d+d-d+d=\n"-like prompts of 9 to 12 tokens.
-    std::vector<int64_t> p{Tokenizer::kBos};
+    std::vector<int64_t> p{ByteTokenizer().bosId()};
     for (int64_t k = 0; k < 8 + (i / group) % 4; ++k)
       p.push_back(3 + (i / group * 7 + k * 5) % (vocab - 3));
     batch.push_back(p);

@@ -1,6 +1,8 @@
 //===- r1run.cpp - Executes an r1c plan bundle
 //-----------------------------===//
 
+#include "Generate.h"
+
 #include "r1rt/Error.h"
 #include "r1rt/metrics/Report.h"
 #include "r1rt/plan/Executor.h"
@@ -16,7 +18,11 @@
 #include <string>
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "generate")
+    return runGenerate(argc - 1, argv + 1);
   CLI::App app{"r1run: executes a plan bundle produced by `r1c compile`.\n"
+               "`r1run generate MODEL --prompt TEXT` completes a prompt with "
+               "a Hugging Face directory or .gguf model.\n"
                "Stages whose artifacts are complete are reused; a killed "
                "stage resumes from its last step checkpoint."};
   std::string bundle;

@@ -132,10 +132,20 @@ std::vector<Row> startRows(const std::vector<std::vector<int64_t>> &prompts,
   return rows;
 }
 
-GenerationResult finish(std::vector<Row> &rows, const SamplingOptions &o) {
+/// Options with kTokenizerEos replaced by the tokenizer's eos id.
+SamplingOptions resolveStops(const SamplingOptions &in, const Tokenizer *tok) {
+  SamplingOptions o = in;
+  for (int64_t &id : o.stopTokens)
+    if (id == SamplingOptions::kTokenizerEos)
+      id = tok ? tok->eosId() : 2;
+  return o;
+}
+
+GenerationResult finish(std::vector<Row> &rows, const SamplingOptions &o,
+                        int64_t pad) {
   const int64_t n = int64_t(rows.size());
   GenerationResult res;
-  res.tokens = torch::full({n, o.maxNewTokens}, Tokenizer::kPad, torch::kInt64);
+  res.tokens = torch::full({n, o.maxNewTokens}, pad, torch::kInt64);
   res.logprobs = torch::zeros({n, o.maxNewTokens}, torch::kFloat32);
   res.lengths = torch::zeros({n}, torch::kInt64);
   for (int64_t i = 0; i < n; ++i) {
@@ -160,14 +170,17 @@ torch::Tensor int64On(const std::vector<int64_t> &v, torch::Device device) {
 Generator::Generator(CausalLM &model, const Tokenizer *tokenizer)
     : model(model), tokenizer(tokenizer) {}
 
+int64_t Generator::padId() const { return tokenizer ? tokenizer->padId() : 0; }
+
 GenerationResult
 Generator::generate(const std::vector<std::vector<int64_t>> &prompts,
                     const std::vector<uint64_t> &seeds,
-                    const SamplingOptions &o) {
+                    const SamplingOptions &oIn) {
+  const SamplingOptions o = resolveStops(oIn, tokenizer);
   std::vector<Row> rows =
       startRows(prompts, seeds, o, tokenizer, model.maxSeq());
   if (rows.empty())
-    return finish(rows, o);
+    return finish(rows, o, padId());
   torch::NoGradGuard noGrad;
   EvalGuard eval(model);
   const torch::Device device = model.headWeight().device();
@@ -178,7 +191,7 @@ Generator::generate(const std::vector<std::vector<int64_t>> &prompts,
 
   // Prefill: right-padded prompts at positions 0..P-1.
   torch::Tensor tokens =
-      torch::full({n, longest}, Tokenizer::kPad, torch::kInt64);
+      torch::full({n, longest}, padId(), torch::kInt64);
   std::vector<int64_t> lastIdx;
   for (int64_t i = 0; i < n; ++i) {
     std::copy(prompts[i].begin(), prompts[i].end(),
@@ -226,13 +239,14 @@ Generator::generate(const std::vector<std::vector<int64_t>> &prompts,
                                  int64On(nextPos, device).view({a, 1}), *cache);
     logits = model.logits(hidden.select(1, 0));
   }
-  return finish(rows, o);
+  return finish(rows, o, padId());
 }
 
 GenerationResult
 Generator::generateUncached(const std::vector<std::vector<int64_t>> &prompts,
                             const std::vector<uint64_t> &seeds,
-                            const SamplingOptions &o) {
+                            const SamplingOptions &oIn) {
+  const SamplingOptions o = resolveStops(oIn, tokenizer);
   std::vector<Row> rows =
       startRows(prompts, seeds, o, tokenizer, model.maxSeq());
   torch::NoGradGuard noGrad;
@@ -250,7 +264,7 @@ Generator::generateUncached(const std::vector<std::vector<int64_t>> &prompts,
         break;
     }
   }
-  return finish(rows, o);
+  return finish(rows, o, padId());
 }
 
 } // namespace r1rt

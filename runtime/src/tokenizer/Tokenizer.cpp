@@ -4,6 +4,8 @@
 
 #include "r1rt/Error.h"
 
+#include <filesystem>
+
 namespace r1rt {
 
 uint32_t decodeUtf8(std::string_view s, size_t &pos) {
@@ -47,6 +49,20 @@ std::string Tokenizer::decode(const std::vector<int64_t> &ids,
   return out;
 }
 
+namespace {
+/// A tokenizer.json path, or a directory with tokenizer.json (and maybe
+/// tokenizer_config.json).
+std::unique_ptr<Tokenizer> hfTokenizerFromPath(const std::string &path) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(path))
+    return HfTokenizer::fromFile(path, "");
+  fs::path dir(path);
+  fs::path cfg = dir / "tokenizer_config.json";
+  return HfTokenizer::fromFile((dir / "tokenizer.json").string(),
+                               fs::exists(cfg) ? cfg.string() : "");
+}
+} // namespace
+
 std::unique_ptr<Tokenizer> Tokenizer::fromJson(const nlohmann::json &j) {
   if (!j.is_object() || !j.contains("kind") || !j["kind"].is_string())
     fail("plan.json tokenizer: expected an object with a string 'kind'; "
@@ -61,8 +77,10 @@ std::unique_ptr<Tokenizer> Tokenizer::fromJson(const nlohmann::json &j) {
   } else if (kind == "bytes") {
     tok = std::make_unique<ByteTokenizer>();
   } else if (kind == "hf") {
-    fail("plan.json tokenizer: kind 'hf' (tokenizer.json) is not supported "
-         "by this runtime yet; use chars(...) or bytes");
+    if (!j.contains("path") || !j["path"].is_string())
+      fail("plan.json tokenizer: kind 'hf' needs a string 'path' (a "
+           "tokenizer.json or a directory holding one)");
+    tok = hfTokenizerFromPath(j["path"].get<std::string>());
   } else {
     fail("plan.json tokenizer: unknown kind '{}'; expected chars, bytes or hf",
          kind);

@@ -49,14 +49,14 @@ struct TrainBatch {
   torch::Tensor tokens, mask, oldLogp;
 };
 
-TrainBatch layoutRollout(const Rollouts &r) {
+TrainBatch layoutRollout(const Rollouts &r, int64_t padId) {
   const int64_t b = r.prompts.size();
   auto lengths = r.gen.lengths.accessor<int64_t, 1>();
   int64_t t = 0;
   for (int64_t i = 0; i < b; ++i)
     t = std::max<int64_t>(t, r.prompts[i].size() + lengths[i]);
   TrainBatch out;
-  out.tokens = torch::full({b, t}, Tokenizer::kPad, torch::kLong);
+  out.tokens = torch::full({b, t}, padId, torch::kLong);
   out.mask = torch::zeros({b, t - 1});
   out.oldLogp = torch::zeros({b, t - 1});
   auto tok = out.tokens.accessor<int64_t, 2>();
@@ -219,7 +219,7 @@ json GrpoStage::run(StageContext &ctx) {
       correct += s[0] >= rewards.term(0).info().maxScore ? 1.0 : 0.0;
       reward[r] = rewards.combine(s);
     }
-    TrainBatch tb = layoutRollout(roll);
+    TrainBatch tb = layoutRollout(roll, tokenizer->padId());
     torch::Tensor refLogp;
     if (needRef) {
       torch::NoGradGuard ng;

@@ -51,11 +51,12 @@ TokenizedExample tokenizeExample(const Tokenizer &tokenizer,
   return ex;
 }
 
-TokenBatch collate(const std::vector<TokenizedExample> &examples) {
+TokenBatch collate(const std::vector<TokenizedExample> &examples,
+                   int64_t padId) {
   int64_t b = examples.size(), t = 0;
   for (const auto &ex : examples)
     t = std::max<int64_t>(t, ex.ids.size());
-  auto tokens = torch::full({b, t}, Tokenizer::kPad, torch::kLong);
+  auto tokens = torch::full({b, t}, padId, torch::kLong);
   auto mask = torch::zeros({b, std::max<int64_t>(t - 1, 0)}, torch::kFloat);
   auto tok = tokens.accessor<int64_t, 2>();
   auto msk = mask.accessor<float, 2>();
@@ -203,7 +204,7 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
       batch.push_back(packed ? TokenizedExample{(*packed)(draw), 1}
                              : examples[sampler(draw)]);
     }
-    TokenBatch tb = collate(batch);
+    TokenBatch tb = collate(batch, tokenizer.padId());
     setLearningRate(*optimizer, schedule.at(step));
     torch::Tensor logp = tokenLogprobs(model, tb.tokens);
     torch::Tensor loss = -(logp * tb.lossMask).sum() / tb.lossMask.sum();

@@ -26,8 +26,11 @@ struct SamplingOptions {
   double topP = 1.0;        ///< Nucleus mass kept (1 = off).
   int64_t topK = 0;         ///< Keep the k most likely (0 = off).
   int64_t maxNewTokens = 64;
+  /// Stands for the tokenizer's eosId() in stopTokens (2, the chars/bytes
+  /// <eos>, when the Generator has no tokenizer).
+  static constexpr int64_t kTokenizerEos = -1;
   /// Generation stops after any of these ids (the id is kept in the output).
-  std::vector<int64_t> stopTokens = {Tokenizer::kEos};
+  std::vector<int64_t> stopTokens = {kTokenizerEos};
   /// Generation stops after the token that completes any of these strings
   /// (decoded with the tokenizer); needs a tokenizer.
   std::vector<std::string> stopStrings;
@@ -67,6 +70,8 @@ public:
                    const SamplingOptions &opts);
 
 private:
+  /// The tokenizer's pad id (0 without one): fills tokens after the end.
+  int64_t padId() const;
   CausalLM &model;
   const Tokenizer *tokenizer;
 };

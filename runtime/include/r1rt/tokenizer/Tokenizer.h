@@ -1,8 +1,10 @@
-//===- Tokenizer.h - Character and byte tokenizers -------------*- C++ -*-===//
+//===- Tokenizer.h - Character, byte and HF tokenizers ---------*- C++ -*-===//
 //
-// Ids 0, 1, 2 are <pad>, <bos>, <eos> in every tokenizer. "chars": each
-// distinct Unicode code point of the alphabet, in first-occurrence order, gets
-// the next id. "bytes": byte b is id 3 + b. Both round-trip losslessly.
+// Each tokenizer names its own special ids (padId, bosId, eosId). In "chars"
+// and "bytes" ids 0, 1, 2 are <pad>, <bos>, <eos>; "chars": each distinct
+// Unicode code point of the alphabet, in first-occurrence order, gets the
+// next id. "bytes": byte b is id 3 + b. Both round-trip losslessly. "hf": a
+// byte-level BPE tokenizer.json (HfTokenizer, r1fmt::BpeTokenizer).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,7 +26,6 @@ namespace r1rt {
 /// Maps text to token ids and back.
 class Tokenizer {
 public:
-  static constexpr int64_t kPad = 0, kBos = 1, kEos = 2;
   virtual ~Tokenizer() = default;
 
   /// Encodes UTF-8 text (no specials added). Throws r1rt::Error for text
@@ -35,11 +37,14 @@ public:
   std::string decode(const std::vector<int64_t> &ids,
                      bool withSpecial = false) const;
   virtual int64_t vocabSize() const = 0;
-  int64_t padId() const { return kPad; }
-  int64_t bosId() const { return kBos; }
-  int64_t eosId() const { return kEos; }
+  /// Special ids: 0, 1, 2 for chars and bytes.
+  virtual int64_t padId() const { return 0; }
+  virtual int64_t bosId() const { return 1; }
+  virtual int64_t eosId() const { return 2; }
 
-  /// Builds a tokenizer from plan.json's "tokenizer" section.
+  /// Builds a tokenizer from plan.json's "tokenizer" section: kind "chars"
+  /// (alphabet), "bytes", or "hf" (path: a tokenizer.json, or a directory
+  /// holding tokenizer.json and optionally tokenizer_config.json).
   static std::unique_ptr<Tokenizer> fromJson(const nlohmann::json &j);
 
 protected:
@@ -67,6 +72,49 @@ public:
   std::vector<int64_t> encode(std::string_view text) const override;
   std::string tokenText(int64_t id, bool withSpecial = false) const override;
   int64_t vocabSize() const override { return 259; }
+};
+
+/// A Hugging Face byte-level BPE tokenizer (tokenizer.json).
+class HfTokenizer : public Tokenizer {
+public:
+  /// Reads `tokenizerJson` (and `configJson`, a tokenizer_config.json, when
+  /// not empty). Throws r1rt::Error naming the file.
+  static std::unique_ptr<HfTokenizer> fromFile(const std::string &tokenizerJson,
+                                               const std::string &configJson);
+  /// Wraps a parsed tokenizer.json (`origin` names it in errors).
+  static std::unique_ptr<HfTokenizer>
+  fromJson(const nlohmann::json &tokenizer, const std::string &origin,
+           const nlohmann::json *config = nullptr);
+  ~HfTokenizer() override;
+
+  /// Added special tokens in the text ("<|im_start|>") become their ids.
+  std::vector<int64_t> encode(std::string_view text) const override;
+  /// The token's bytes; special added tokens only with `withSpecial`.
+  std::string tokenText(int64_t id, bool withSpecial = false) const override;
+  /// UTF-8 text of ids, with invalid sequences replaced by U+FFFD (as
+  /// `tokenizers` decodes), unlike the byte-exact concatenation.
+  std::string decodeText(const std::vector<int64_t> &ids,
+                         bool skipSpecial = true) const;
+  int64_t vocabSize() const override;
+  /// tokenizer_config's pad_token; else eos; else 0.
+  int64_t padId() const override;
+  /// bos_token, or -1 when the tokenizer has none.
+  int64_t bosId() const override;
+  /// eos_token; -1 when the tokenizer has none.
+  int64_t eosId() const override;
+  /// Whether a bos token exists.
+  bool hasBos() const;
+  /// The id of a token string as tokenizer.json spells it.
+  std::optional<int64_t> tokenId(std::string_view token) const;
+  /// The tokenizer.json this was built from (for export).
+  const nlohmann::json &json() const;
+  /// The tokenizer_config.json given, or null.
+  const nlohmann::json &config() const;
+
+private:
+  HfTokenizer();
+  struct Impl;
+  std::unique_ptr<Impl> impl;
 };
 
 /// Decodes one UTF-8 code point at `pos` (advanced past it). Throws

@@ -48,7 +48,8 @@ struct TokenBatch {
   torch::Tensor tokens;
   torch::Tensor lossMask;
 };
-TokenBatch collate(const std::vector<TokenizedExample> &examples);
+TokenBatch collate(const std::vector<TokenizedExample> &examples,
+                   int64_t padId = 0);
 
 /// log p(tokens[:,t+1] | tokens[:,:t+1]) for every t: [B,T-1].
 torch::Tensor tokenLogprobs(CausalLM &model, const torch::Tensor &tokens);

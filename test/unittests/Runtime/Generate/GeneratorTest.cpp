@@ -29,7 +29,7 @@ std::shared_ptr<CausalLM> model(int which) {
 std::vector<std::vector<int64_t>> raggedPrompts(int64_t n, int64_t vocab) {
   std::vector<std::vector<int64_t>> prompts;
   for (int64_t i = 0; i < n; ++i) {
-    std::vector<int64_t> p{Tokenizer::kBos};
+    std::vector<int64_t> p{ByteTokenizer().bosId()};
     int64_t len = 1 + (i * 5) % 9;
     for (int64_t j = 0; j < len; ++j)
       p.push_back(3 + torch::randint(0, vocab - 3, {1}).item<int64_t>());
@@ -55,7 +55,7 @@ TEST_P(GeneratorModelTest, CachedGreedyEqualsFullRecompute) {
   SamplingOptions o;
   o.temperature = 0;
   o.maxNewTokens = 12;
-  o.stopTokens = {Tokenizer::kEos, 7};
+  o.stopTokens = {ByteTokenizer().eosId(), 7};
   auto prompts = raggedPrompts(5, m->vocabSize());
   std::vector<uint64_t> seeds{1, 2, 3, 4, 5};
   GenerationResult cached = gen.generate(prompts, seeds, o);
@@ -160,7 +160,7 @@ TEST(GeneratorTest, StopTokensAndStopStrings) {
                                              : FinishReason::StopString);
     // Padding after the end.
     for (int64_t j = int64_t(cut.size()); j < o.maxNewTokens; ++j) {
-      EXPECT_EQ(a.tokens[i][j].item<int64_t>(), Tokenizer::kPad);
+      EXPECT_EQ(a.tokens[i][j].item<int64_t>(), ByteTokenizer().padId());
       EXPECT_EQ(a.logprobs[i][j].item<float>(), 0.0f);
     }
   }

@@ -14,8 +14,8 @@ TEST(CharTokenizerTest, IdLayoutFollowsFirstOccurrence) {
   EXPECT_EQ(t.vocabSize(), 3 + 5);
   EXPECT_EQ(t.encode("abc\n\xc3\xa9"), (std::vector<int64_t>{4, 3, 6, 5, 7}));
   EXPECT_EQ(t.tokenText(7), "\xc3\xa9");
-  EXPECT_EQ(t.tokenText(Tokenizer::kEos), "");
-  EXPECT_EQ(t.tokenText(Tokenizer::kEos, true), "<eos>");
+  EXPECT_EQ(t.tokenText(t.eosId()), "");
+  EXPECT_EQ(t.tokenText(t.eosId(), true), "<eos>");
   EXPECT_EQ(t.decode({1, 4, 3, 2}, true), "<bos>ab<eos>");
   EXPECT_EQ(t.decode({1, 4, 3, 2}), "ab");
 }

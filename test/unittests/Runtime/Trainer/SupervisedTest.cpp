@@ -65,8 +65,8 @@ TEST_F(SupervisedTest, TokenizeAndCollateMasks) {
   r.response = "3";
   auto sft = r1rt::tokenizeExample(tok, r, true, 64, "r");
   ASSERT_EQ(sft.ids.size(), 1u + 4 + 1 + 1);
-  EXPECT_EQ(sft.ids.front(), r1rt::Tokenizer::kBos);
-  EXPECT_EQ(sft.ids.back(), r1rt::Tokenizer::kEos);
+  EXPECT_EQ(sft.ids.front(), tok.bosId());
+  EXPECT_EQ(sft.ids.back(), tok.eosId());
   EXPECT_EQ(sft.lossFrom, 5);
   auto pre = r1rt::tokenizeExample(tok, r, false, 64, "r");
   EXPECT_EQ(pre.lossFrom, 1);
@@ -80,7 +80,7 @@ TEST_F(SupervisedTest, TokenizeAndCollateMasks) {
   // Truncated to 6 tokens: <eos> is cut, only "3" remains a target; padding
   // never counts.
   EXPECT_EQ(b.lossMask[2].sum().item<float>(), 1.0f);
-  EXPECT_EQ(b.tokens[2][6].item<int64_t>(), r1rt::Tokenizer::kPad);
+  EXPECT_EQ(b.tokens[2][6].item<int64_t>(), tok.padId());
 
   r1rt::data::Record noResp;
   noResp.prompt = "1+2=";
