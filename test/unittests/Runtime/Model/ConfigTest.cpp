@@ -117,13 +117,35 @@ TEST(ConfigTest, DeepSeekParameterCountMatchesModules) {
 TEST(ConfigTest, DenseParameterCountMatchesModules) {
   for (bool bias : {false, true})
     for (int64_t kv : {1, 2, 4})
-      for (bool tie : {false, true}) {
-        DenseConfig c = test::tinyDense(bias, kv, tie);
-        DenseModel m(c);
-        ParamCount p = parameterCount(c);
-        EXPECT_EQ(p.total, numelSum(m));
-        EXPECT_EQ(p.active, p.total);
-      }
+      for (bool tie : {false, true})
+        for (bool qkNorm : {false, true}) {
+          DenseConfig c = test::tinyDense(bias, kv, tie);
+          c.qkNorm = qkNorm;
+          DenseModel m(c);
+          ParamCount p = parameterCount(c);
+          EXPECT_EQ(p.total, numelSum(m));
+          EXPECT_EQ(p.active, p.total);
+        }
+}
+
+TEST(ConfigTest, DenseQkNormAndLlama3RopeRoundTrip) {
+  json j = json::parse(R"({"arch":"dense","vocab_size":11,"dim":16,
+    "layers":1,"heads":2,"ffn":24,"qk_norm":true,"rope_llama3":{"factor":8.0,
+    "low_freq_factor":1.0,"high_freq_factor":4.0,"original_max_seq":64}})");
+  ModelConfig m = ModelConfig::fromJson(j);
+  EXPECT_TRUE(m.dense.qkNorm);
+  ASSERT_TRUE(m.dense.ropeLlama3);
+  EXPECT_EQ(m.dense.ropeLlama3->originalMaxSeq, 64);
+  EXPECT_EQ(ModelConfig::fromJson(m.toJson()).toJson(), m.toJson());
+  j["rope_llama3"]["high_freq_factor"] = 0.5;
+  try {
+    ModelConfig::fromJson(j, "models.base");
+    ADD_FAILURE() << "accepted high_freq_factor < low_freq_factor";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("models.base.rope_llama3"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ConfigTest, ParameterCountOfTheDemoModel) {

@@ -1,10 +1,17 @@
-//===- TokenizerTest.cpp - chars and bytes tokenizers ---------------------===//
+//===- TokenizerTest.cpp - chars, bytes and HF tokenizers -----------------===//
 
 #include "r1rt/tokenizer/Tokenizer.h"
 #include "r1rt/Error.h"
 
 #include <gtest/gtest.h>
 
+#include "r1fmt/Gguf.h"
+#include "r1fmt/GgufHf.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 using namespace r1rt;
@@ -83,4 +90,70 @@ TEST(TokenizerTest, FromPlanJson) {
                Error);
   EXPECT_THROW(Tokenizer::fromJson(nlohmann::json::parse(R"({"kind":"bpe"})")),
                Error);
+}
+
+namespace {
+/// SmolLM2's tokenizer.json (rebuilt from its GGUF) in a temp directory,
+/// with a tokenizer_config.json naming the special tokens.
+std::filesystem::path smolTokenizerDir() {
+  auto f = r1fmt::openGguf(R1C_SMOLLM2_GGUF);
+  EXPECT_TRUE(f) << f.error();
+  auto tj = r1fmt::tokenizerJsonFromGguf(*f);
+  EXPECT_TRUE(tj) << tj.error();
+  auto dir = std::filesystem::temp_directory_path() /
+             ("r1rt-hftok-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "tokenizer.json") << tj->dump();
+  std::ofstream(dir / "tokenizer_config.json")
+      << R"({"bos_token": "<|im_start|>", "eos_token": "<|im_end|>"})";
+  return dir;
+}
+} // namespace
+
+TEST(HfTokenizerTest, FromPlanJsonUsesItsOwnSpecialIds) {
+  if (std::string(R1C_SMOLLM2_GGUF).empty())
+    GTEST_SKIP() << "SmolLM2-135M-Instruct.Q4_1.gguf not installed";
+  auto dir = smolTokenizerDir();
+  auto tok = Tokenizer::fromJson({{"kind", "hf"}, {"path", dir.string()}});
+  EXPECT_EQ(tok->vocabSize(), 49152);
+  EXPECT_EQ(tok->bosId(), 1);
+  EXPECT_EQ(tok->eosId(), 2);
+  EXPECT_EQ(tok->padId(), 2); // no pad token: eos
+  std::string text = "<|im_start|>user\nWhat is 17 + 25?<|im_end|>";
+  std::vector<int64_t> ids = tok->encode(text);
+  EXPECT_EQ(ids.front(), 1);
+  EXPECT_EQ(ids.back(), 2);
+  EXPECT_EQ(tok->decode(ids, true), text);
+  EXPECT_EQ(tok->decode(ids), "user\nWhat is 17 + 25?");
+  // A tokenizer.json path works too, and without a config eos is unknown.
+  auto bare = Tokenizer::fromJson(
+      {{"kind", "hf"}, {"path", (dir / "tokenizer.json").string()}});
+  EXPECT_EQ(bare->encode(text), ids);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HfTokenizerTest, BadInputs) {
+  auto err = [](const nlohmann::json &j) {
+    try {
+      Tokenizer::fromJson(j);
+    } catch (const Error &e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(err({{"kind", "hf"}}).find("needs a string 'path'"),
+            std::string::npos);
+  EXPECT_NE(err({{"kind", "hf"}, {"path", "/nonexistent/tokenizer.json"}})
+                .find("/nonexistent/tokenizer.json"),
+            std::string::npos);
+  auto dir = std::filesystem::temp_directory_path() /
+             ("r1rt-hftok-bad-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "tokenizer.json")
+      << R"({"model": {"type": "WordPiece", "vocab": {}}})";
+  std::string e = err({{"kind", "hf"}, {"path", dir.string()}});
+  EXPECT_NE(e.find((dir / "tokenizer.json").string()), std::string::npos)
+      << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
