@@ -12,6 +12,8 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.r1c_obj_root, "test")
 
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+# r1c caches file digests; tests keep theirs out of the user's cache.
+config.environment["R1C_CACHE_DIR"] = os.path.join(config.test_exec_root, "r1c-cache")
 config.substitutions.append(("%r1c_src", config.r1c_src_root))
 config.substitutions.append(("%python", config.r1c_python))
 

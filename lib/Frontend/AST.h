@@ -401,6 +401,9 @@ public:
   std::string text;
   /// chars: 3 + #distinct code points; bytes: 259; hf: 0 (unknown).
   int64_t vocabSize = 0;
+  /// hf: "sha256:..." of tokenizer.json when FrontendOptions::digestFiles
+  /// and the file exists, else empty.
+  std::string digest;
 
 private:
   std::unique_ptr<CallExpr> spec;
@@ -468,6 +471,9 @@ public:
 
   /// Filled in by Sema: a DataCaps bit set.
   unsigned caps = CapNone;
+  /// jsonl: "sha256:..." of the file when FrontendOptions::digestFiles and
+  /// the file exists, else empty. It enters the artifact keys.
+  std::string digest;
 
 private:
   std::unique_ptr<CallExpr> source;

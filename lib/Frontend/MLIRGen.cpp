@@ -127,7 +127,8 @@ private:
         b, d.getLoc(), TokenizerType::get(&ctx), b.getStringAttr(kind),
         kind == "bytes" ? StringAttr() : b.getStringAttr(d.text),
         kind == "hf" && d.vocabSize > 0 ? b.getI64IntegerAttr(d.vocabSize)
-                                        : IntegerAttr());
+                                        : IntegerAttr(),
+        d.digest.empty() ? StringAttr() : b.getStringAttr(d.digest));
     tokenizer = op.getResult();
     values[&d] = tokenizer;
     return success();
@@ -274,8 +275,10 @@ private:
     if (failed(cfg))
       return failure();
     StringRef kind = datasetKindOf(call.getCallee(), *cfg);
-    auto op = DatasetOp::create(b, d.getLoc(), DatasetType::get(&ctx, kind),
-                                d.getName(), call.getCallee(), *cfg);
+    auto op = DatasetOp::create(
+        b, d.getLoc(), DatasetType::get(&ctx, kind), d.getName(),
+        call.getCallee(), *cfg,
+        d.digest.empty() ? StringAttr() : b.getStringAttr(d.digest));
     values[&d] = op.getResult();
     return success();
   }

@@ -87,6 +87,11 @@ private:
   void checkEval(ast::EvalDecl &decl);
   /// Warns when a file named by the pipeline does not exist.
   void checkFileExists(const ast::Arg *pathArg, llvm::StringRef what);
+  /// A path argument made absolute against the pipeline's directory.
+  std::string resolvePath(llvm::StringRef path) const;
+  /// The content digest of the file named by `pathArg` when
+  /// options.digestFiles and it exists, else "".
+  std::string digestOf(const ast::Arg *pathArg) const;
   /// The vocabulary size models must use (0 = unknown / hf).
   int64_t tokenizerVocab() const;
   /// A model's vocabulary: its written vocab_size, checked against a known

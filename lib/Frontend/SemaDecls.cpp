@@ -1,5 +1,6 @@
 //===- SemaDecls.cpp - Checks of each .r1p declaration kind ---------------===//
 
+#include "Frontend/FileDigest.h"
 #include "Frontend/Sema.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -138,17 +139,33 @@ int64_t Sema::tokenizerVocab() const {
   return tokenizer ? tokenizer->vocabSize : 0;
 }
 
+std::string Sema::resolvePath(llvm::StringRef written) const {
+  llvm::SmallString<256> path(written);
+  if (!llvm::sys::path::is_absolute(path)) {
+    path = baseDir;
+    llvm::sys::path::append(path, written);
+  }
+  llvm::sys::fs::make_absolute(path);
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+  return std::string(path);
+}
+
+std::string Sema::digestOf(const Arg *pathArg) const {
+  if (!options.digestFiles || !pathArg)
+    return "";
+  auto *str = llvm::dyn_cast<StringExpr>(pathArg->value.get());
+  if (!str)
+    return "";
+  return digestFile(resolvePath(str->getValue())).value_or("");
+}
+
 void Sema::checkFileExists(const Arg *pathArg, llvm::StringRef what) {
   if (!options.checkFiles || !pathArg)
     return;
   auto *str = llvm::dyn_cast<StringExpr>(pathArg->value.get());
   if (!str)
     return;
-  llvm::SmallString<256> path(str->getValue());
-  if (!llvm::sys::path::is_absolute(path)) {
-    path = baseDir;
-    llvm::sys::path::append(path, str->getValue());
-  }
+  std::string path = resolvePath(str->getValue());
   if (!llvm::sys::fs::exists(path))
     missingFiles.push_back({str->getLoc(), (what + " file '" + str->getValue() +
                                             "' does not exist yet (paths are "
@@ -182,6 +199,7 @@ void Sema::checkTokenizer(TokenizerDecl &decl) {
   if (callee == "hf") {
     decl.tokKind = TokenizerDecl::TokKind::Hf;
     checkFileExists(&spec.getArgs().front(), "tokenizer");
+    decl.digest = digestOf(&spec.getArgs().front());
     return;
   }
   decl.tokKind = TokenizerDecl::TokKind::Chars;
@@ -541,6 +559,8 @@ void Sema::checkDataset(DatasetDecl &decl) {
   if (succeeded(checkDatasetCall(*decl.getSource(), caps,
                                  ("dataset '" + decl.getName() + "'").str())))
     decl.caps = caps;
+  if (decl.getSource()->getCallee() == "jsonl")
+    decl.digest = digestOf(decl.getSource()->findArg("path"));
 }
 
 void Sema::checkReward(RewardDecl &decl) {

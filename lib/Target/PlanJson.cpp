@@ -88,6 +88,8 @@ json::Value tokenizerJson(TokenizerOp tok) {
     out["path"] = *tok.getSpec();
   if (auto v = tok.getVocabSizeValue())
     out["vocab_size"] = *v;
+  if (auto d = tok.getDigest())
+    out["digest"] = *d;
   return out;
 }
 
@@ -259,10 +261,12 @@ FailureOr<json::Value> r1::buildPlanJson(PipelineOp pipeline,
       models[m.getSymName()] = modelJson(m);
       modelCosts[m.getSymName()] = modelCostsJson(m);
     } else if (auto d = dyn_cast<DatasetOp>(op)) {
-      datasets[d.getSymName()] =
-          json::Object{{"source", d.getSource()},
-                       {"kind", d.getResult().getType().getKind()},
-                       {"args", attrToJson(getResolvedConfig(d))}};
+      json::Object ds{{"source", d.getSource()},
+                      {"kind", d.getResult().getType().getKind()},
+                      {"args", attrToJson(getResolvedConfig(d))}};
+      if (auto digest = d.getDigest())
+        ds["digest"] = *digest;
+      datasets[d.getSymName()] = std::move(ds);
     } else if (auto r = dyn_cast<RewardOp>(op)) {
       rewards[r.getSymName()] = json::Object{
           {"kind", r.getKind()}, {"args", attrToJson(getResolvedConfig(r))}};
