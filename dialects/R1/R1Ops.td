@@ -59,6 +59,7 @@ def R1_TokenizerOp : R1_Op<"tokenizer", [HasParent<"PipelineOp">]> {
     distinct code point of the alphabet in first-occurrence order), `bytes`
     (259 ids) or `hf "<dir>/tokenizer.json"`. `vocab_size` is required for
     `hf` (the front end reads it from the file) and derived otherwise.
+    `gguf "<file.gguf>"` is the tokenizer embedded in a GGUF model.
     `digest` ("sha256:<hex>") is the content digest of an `hf` tokenizer's
     file; it enters the artifact keys of everything that uses the tokenizer.
   }];
@@ -85,12 +86,18 @@ def R1_ModelOp : R1_Op<"model", [HasParent<"PipelineOp">,
     holds its hyperparameters with the field names of the `.r1p` language
     (nested `mla`, `moe` and `yarn` dictionaries for deepseek). The verifier
     checks field names, types and the local consistency of shapes.
+    `source` marks a pretrained model (`hf(...)`, `gguf(...)` in .r1p):
+    `{format = "hf" | "gguf", path = ABSOLUTE, digest = "sha256:..."}`;
+    `digest` covers the files that define the weights and enters the
+    artifact keys.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, R1_TokenizerType:$tokenizer,
-                       DictionaryAttr:$config);
+                       DictionaryAttr:$config,
+                       OptionalAttr<DictionaryAttr>:$source);
   let results = (outs R1_ModelType:$result);
   let assemblyFormat = [{
-    $sym_name `(` $tokenizer `)` $config attr-dict-with-keyword `:` qualified(type($result))
+    $sym_name `(` $tokenizer `)` $config (`from` $source^)?
+    attr-dict-with-keyword `:` qualified(type($result))
   }];
   let extraClassDeclaration = [{
     /// The architecture keyword, `deepseek` or `dense`.

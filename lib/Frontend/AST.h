@@ -421,7 +421,24 @@ struct SubBlock {
   mlir::Location loc;
 };
 
-/// `model base = deepseek { ... }` or `model s = dense { ... }`.
+/// Where a pretrained model comes from (`hf("dir")`, `gguf("file")`),
+/// filled in by Sema.
+struct ModelSource {
+  /// "hf" or "gguf".
+  std::string format;
+  /// The directory or file, absolute.
+  std::string path;
+  /// "sha256:..." over the files that define the model (weights, config,
+  /// tokenizer) when FrontendOptions::digestFiles, else empty.
+  std::string digest;
+  /// "sha256:..." of the model's tokenizer.json as canonical JSON.
+  std::string tokenizerDigest;
+  /// hf: the tokenizer.json path (absolute); gguf: the GGUF file.
+  std::string tokenizerPath;
+};
+
+/// `model base = deepseek { ... }`, `model s = dense { ... }`, or a
+/// pretrained model `model p = hf("dir")` / `gguf("file.gguf")`.
 class ModelDecl : public Decl {
 public:
   enum class Arch { Deepseek, Dense };
@@ -431,8 +448,17 @@ public:
       : Decl(Kind::Model, loc, std::move(name)), archName(std::move(archName)),
         archLoc(archLoc), fields(std::move(fields)), blocks(std::move(blocks)) {
   }
+  /// A pretrained model: `hf(...)` / `gguf(...)`; null for a block model.
+  ModelDecl(mlir::Location loc, std::string name,
+            std::unique_ptr<CallExpr> sourceCall)
+      : Decl(Kind::Model, loc, std::move(name)),
+        archName(sourceCall->getCallee()), archLoc(sourceCall->getLoc()),
+        sourceCall(std::move(sourceCall)) {}
   llvm::StringRef getArchName() const { return archName; }
   mlir::Location getArchLoc() const { return archLoc; }
+  /// The `hf(...)`/`gguf(...)` call of a pretrained model, else null.
+  const CallExpr *getSourceCall() const { return sourceCall.get(); }
+  CallExpr *getSourceCall() { return sourceCall.get(); }
   llvm::ArrayRef<Field> getFields() const { return fields; }
   llvm::ArrayRef<SubBlock> getBlocks() const { return blocks; }
   std::vector<Field> &getFieldsMutable() { return fields; }
@@ -443,12 +469,15 @@ public:
   Arch arch = Arch::Deepseek;
   DeepseekConfig deepseek; ///< valid when arch == Deepseek
   DenseConfig dense;       ///< valid when arch == Dense
+  /// Pretrained models: where the weights come from.
+  std::optional<ModelSource> source;
 
 private:
   std::string archName;
   mlir::Location archLoc;
   std::vector<Field> fields;
   std::vector<SubBlock> blocks;
+  std::unique_ptr<CallExpr> sourceCall;
 };
 
 /// What a dataset can feed; Sema computes it (a bit set).

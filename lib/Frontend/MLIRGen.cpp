@@ -147,7 +147,20 @@ private:
     return b.getNamedAttr(n, b.getBoolAttr(v));
   }
 
+  /// The pipeline's tokenizer when it comes with a pretrained model.
+  void genModelTokenizer(const ModelDecl &d) {
+    bool gguf = d.source->format == "gguf";
+    auto op = TokenizerOp::create(
+        b, d.getLoc(), TokenizerType::get(&ctx),
+        b.getStringAttr(gguf ? "gguf" : "hf"),
+        b.getStringAttr(d.source->tokenizerPath), IntegerAttr(),
+        b.getStringAttr(d.source->tokenizerDigest));
+    tokenizer = op.getResult();
+  }
+
   LogicalResult genModel(const ModelDecl &d) {
+    if (d.source && !tokenizer)
+      genModelTokenizer(d);
     SmallVector<NamedAttribute> cfg;
     StringRef arch;
     if (d.arch == ModelDecl::Arch::Deepseek) {
@@ -205,8 +218,17 @@ private:
       if (c.vocabSize > 0 && !tokenizerVocabKnown())
         cfg.push_back(i64("vocab_size", c.vocabSize));
     }
+    DictionaryAttr source;
+    if (d.source) {
+      SmallVector<NamedAttribute> src = {str("format", d.source->format),
+                                         str("path", d.source->path)};
+      if (!d.source->digest.empty())
+        src.push_back(str("digest", d.source->digest));
+      source = b.getDictionaryAttr(src);
+    }
     auto op = ModelOp::create(b, d.getLoc(), ModelType::get(&ctx, arch),
-                              d.getName(), tokenizer, b.getDictionaryAttr(cfg));
+                              d.getName(), tokenizer, b.getDictionaryAttr(cfg),
+                              source);
     values[&d] = op.getResult();
     return success();
   }

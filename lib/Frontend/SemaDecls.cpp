@@ -41,6 +41,9 @@ LogicalResult Sema::run(Pipeline &pipeline) {
     }
     if (llvm::isa<EvalDecl>(d))
       continue;
+    if (auto *m = llvm::dyn_cast<ModelDecl>(d); m && m->getSourceCall() &&
+                                                !firstSourced)
+      firstSourced = m;
     auto &table = llvm::isa<SettingDecl>(d) ? settings : declByName;
     auto [it, inserted] = table.try_emplace(d->getName(), d);
     if (!inserted) {
@@ -49,12 +52,19 @@ LogicalResult Sema::run(Pipeline &pipeline) {
           << "previous definition of '" << d->getName() << "' is here";
     }
   }
-  if (!tokenizer)
+  if (tokenizer && firstSourced)
+    error(tokenizer->getLoc(),
+          "model '" + firstSourced->getName() + "' brings its own tokenizer (" +
+              firstSourced->getArchName() +
+              "(...)); remove this tokenizer declaration")
+            .attachNote(firstSourced->getLoc())
+        << "model '" << firstSourced->getName() << "' is declared here";
+  else if (tokenizer)
+    checkTokenizer(const_cast<TokenizerDecl &>(*tokenizer));
+  else if (!firstSourced)
     error(pipeline.getLoc(), "pipeline '" + pipeline.getName() +
                                  "' has no tokenizer; add e.g. tokenizer = "
                                  "chars(\"0123456789+-=\")");
-  else
-    checkTokenizer(const_cast<TokenizerDecl &>(*tokenizer));
 
   // Pass 2: each declaration in order.
   bool anyStage = false;
@@ -91,6 +101,8 @@ LogicalResult Sema::run(Pipeline &pipeline) {
   }
   current = nullptr;
 
+  if (!hadError)
+    checkSharedTokenizer(pipeline);
   if (!hadError) {
     for (auto &[loc, message] : missingFiles)
       warning(loc, message);
@@ -136,7 +148,9 @@ void Sema::checkSetting(Pipeline &pipeline, SettingDecl &decl) {
 }
 
 int64_t Sema::tokenizerVocab() const {
-  return tokenizer ? tokenizer->vocabSize : 0;
+  if (tokenizer)
+    return tokenizer->vocabSize;
+  return tokenizerModel ? tokenizerModel->dense.vocabSize : 0;
 }
 
 std::string Sema::resolvePath(llvm::StringRef written) const {
@@ -261,6 +275,10 @@ struct Fields {
 } // namespace
 
 void Sema::checkModel(ModelDecl &decl) {
+  if (decl.getSourceCall()) {
+    checkModelSource(decl);
+    return;
+  }
   const Signature *sig = nullptr;
   if (decl.getArchName() == "deepseek" || decl.getArchName() == "dense")
     sig = lookupModelBlock(decl.getArchName());
@@ -329,6 +347,12 @@ int64_t Sema::modelVocabSize(const ModelDecl &decl) {
       error(at, "model '" + decl.getName() +
                     "' needs vocab_size: an hf tokenizer's size is not known "
                     "at compile time");
+    else if (!vocab && firstSourced &&
+             declIndex.lookup(firstSourced) > currentIndex)
+      error(at, "model '" + decl.getName() +
+                    "' needs vocab_size: the pipeline's tokenizer comes with "
+                    "model '" +
+                    firstSourced->getName() + "', declared after it");
     return vocab;
   }
   int64_t written = top.i("vocab_size");
@@ -866,6 +890,8 @@ void Sema::checkStage(StageDecl &decl) {
     else if (teacher && kd == 0)
       warning(argLoc("teacher"), "the teacher is unused because kd_weight "
                                  "is 0; set kd_weight to use logit KD");
+    if (teacher)
+      checkDistillTokenizers(decl);
   }
 }
 

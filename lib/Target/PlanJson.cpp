@@ -84,7 +84,7 @@ json::Value tokenizerJson(TokenizerOp tok) {
   json::Object out{{"kind", tok.getKind()}};
   if (tok.getKind() == "chars")
     out["alphabet"] = *tok.getSpec();
-  if (tok.getKind() == "hf")
+  if (tok.getKind() == "hf" || tok.getKind() == "gguf")
     out["path"] = *tok.getSpec();
   if (auto v = tok.getVocabSizeValue())
     out["vocab_size"] = *v;
@@ -96,6 +96,8 @@ json::Value tokenizerJson(TokenizerOp tok) {
 json::Value modelJson(ModelOp model) {
   json::Object out = *attrToJson(resolveModelConfig(model)).getAsObject();
   out["arch"] = model.getArch();
+  if (std::optional<DictionaryAttr> source = model.getSource())
+    out["source"] = attrToJson(*source);
   if (model.getArch() == "deepseek") {
     if (!out.get("yarn"))
       out["yarn"] = nullptr;
