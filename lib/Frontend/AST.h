@@ -581,7 +581,15 @@ private:
 llvm::StringRef spell(LossDecl::Reduce reduce);
 
 /// The kinds of stage (`stage x = KIND(...)`).
-enum class StageKind { Pretrain, Sft, Grpo, RejectSample, Distill, Ppo };
+enum class StageKind {
+  Pretrain,
+  Sft,
+  Grpo,
+  RejectSample,
+  Distill,
+  Ppo,
+  Export
+};
 
 /// `stage name = kind(positional..., named = expr, ...)`.
 class StageDecl : public Decl {
@@ -596,7 +604,8 @@ public:
   // Filled in by Sema.
   StageKind stageKind = StageKind::Pretrain;
   const StageSignature *signature = nullptr;
-  /// The result type: Checkpoint, or Dataset for reject_sample.
+  /// The result type: Checkpoint, Dataset for reject_sample, Unknown for
+  /// export (which produces nothing).
   Expr::Type resultType = Expr::Type::Unknown;
 
 private:

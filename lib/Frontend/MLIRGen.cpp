@@ -606,6 +606,9 @@ private:
     case StageKind::Distill:
       operandArgs = {"student", "data", "teacher"};
       break;
+    case StageKind::Export:
+      operandArgs = {"ckpt"};
+      break;
     }
     SmallVector<Value, 4> ops;
     for (StringRef arg : operandArgs) {
@@ -646,6 +649,9 @@ private:
     case StageKind::Distill:
       result =
           DistillOp::create(b, loc, ckpt, name, ops[0], ops[1], ops[2], *cfg);
+      break;
+    case StageKind::Export:
+      ExportOp::create(b, loc, name, ops[0], *cfg);
       break;
     }
     values[&d] = result;

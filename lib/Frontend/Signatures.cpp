@@ -150,6 +150,15 @@ const P ppoParams[] = {
     opt("save_every", T::Int, "50", C::NonNegative, "checkpoint interval"),
 };
 
+const P exportParams[] = {
+    pos("ckpt", T::Checkpoint, 0, "checkpoint to export"),
+    req("path", T::String, C::None,
+        "output directory (relative: to the runtime's working directory)"),
+    sym("format", "native", "native|hf",
+        "native: model.safetensors + config.json as trained; hf: a "
+        "Hugging Face directory (not supported by the runtime yet)"),
+};
+
 const StageSignature stageSigs[] = {
     {StageKind::Pretrain,
      {"pretrain", pretrainParams, "next-token training"},
@@ -169,6 +178,9 @@ const StageSignature stageSigs[] = {
     {StageKind::Ppo,
      {"ppo", ppoParams, "PPO with a critic (baseline)"},
      Expr::Type::Checkpoint},
+    {StageKind::Export,
+     {"export", exportParams, "write a checkpoint to a directory"},
+     Expr::Type::Unknown},
 };
 
 //===--- Datasets ---------------------------------------------------------===//

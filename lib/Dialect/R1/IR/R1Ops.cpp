@@ -455,5 +455,14 @@ LogicalResult EvalOp::verify() {
 }
 
 LogicalResult ExportOp::verify() {
-  return verifyStageConfig(*this, getConfig());
+  if (failed(verifyStageConfig(*this, getConfig())))
+    return failure();
+  // The runtime writes only the native layout so far (runtime/src/train/
+  // ExportStage.cpp); the compiler never accepts what it refuses.
+  if (auto format = getConfig().getAs<StringAttr>("format"))
+    if (format.getValue() != "native")
+      return emitOpError() << "export format '" << format.getValue()
+                           << "' is not supported by the runtime; expected "
+                              "'native'";
+  return success();
 }
