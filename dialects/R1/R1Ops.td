@@ -59,12 +59,17 @@ def R1_TokenizerOp : R1_Op<"tokenizer", [HasParent<"PipelineOp">]> {
     distinct code point of the alphabet in first-occurrence order), `bytes`
     (259 ids) or `hf "<dir>/tokenizer.json"`. `vocab_size` is required for
     `hf` (the front end reads it from the file) and derived otherwise.
+    `gguf "<file.gguf>"` is the tokenizer embedded in a GGUF model.
+    `digest` ("sha256:<hex>") is the content digest of an `hf` tokenizer's
+    file; it enters the artifact keys of everything that uses the tokenizer.
   }];
   let arguments = (ins StrAttr:$kind, OptionalAttr<StrAttr>:$spec,
-                       OptionalAttr<I64Attr>:$vocab_size);
+                       OptionalAttr<I64Attr>:$vocab_size,
+                       OptionalAttr<StrAttr>:$digest);
   let results = (outs R1_TokenizerType:$result);
   let assemblyFormat = [{
-    custom<Keyword>($kind) ($spec^)? (`vocab` $vocab_size^)? attr-dict
+    custom<Keyword>($kind) ($spec^)? (`vocab` $vocab_size^)?
+    (`digest` $digest^)? attr-dict
   }];
   let extraClassDeclaration = [{
     /// The number of token ids, or std::nullopt when it cannot be known.
@@ -81,12 +86,18 @@ def R1_ModelOp : R1_Op<"model", [HasParent<"PipelineOp">,
     holds its hyperparameters with the field names of the `.r1p` language
     (nested `mla`, `moe` and `yarn` dictionaries for deepseek). The verifier
     checks field names, types and the local consistency of shapes.
+    `source` marks a pretrained model (`hf(...)`, `gguf(...)` in .r1p):
+    `{format = "hf" | "gguf", path = ABSOLUTE, digest = "sha256:..."}`;
+    `digest` covers the files that define the weights and enters the
+    artifact keys.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, R1_TokenizerType:$tokenizer,
-                       DictionaryAttr:$config);
+                       DictionaryAttr:$config,
+                       OptionalAttr<DictionaryAttr>:$source);
   let results = (outs R1_ModelType:$result);
   let assemblyFormat = [{
-    $sym_name `(` $tokenizer `)` $config attr-dict-with-keyword `:` qualified(type($result))
+    $sym_name `(` $tokenizer `)` $config (`from` $source^)?
+    attr-dict-with-keyword `:` qualified(type($result))
   }];
   let extraClassDeclaration = [{
     /// The architecture keyword, `deepseek` or `dense`.
@@ -101,13 +112,15 @@ def R1_DatasetOp : R1_Op<"dataset", [HasParent<"PipelineOp">,
   let description = [{
     `source` is `task.arith`, `task.countdown`, `task.kk` or `jsonl`; `config`
     holds its arguments. The result kind must be the one the source yields.
+    `digest` ("sha256:<hex>") is the content digest of a `jsonl` file; it
+    enters the artifact keys, so editing the file re-runs what reads it.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrAttr:$source,
-                       DictionaryAttr:$config);
+                       DictionaryAttr:$config, OptionalAttr<StrAttr>:$digest);
   let results = (outs R1_DatasetType:$result);
   let assemblyFormat = [{
-    $sym_name custom<Keyword>($source) $config attr-dict-with-keyword `:`
-    qualified(type($result))
+    $sym_name custom<Keyword>($source) $config (`digest` $digest^)?
+    attr-dict-with-keyword `:` qualified(type($result))
   }];
   let hasVerifier = 1;
 }

@@ -401,6 +401,9 @@ public:
   std::string text;
   /// chars: 3 + #distinct code points; bytes: 259; hf: 0 (unknown).
   int64_t vocabSize = 0;
+  /// hf: "sha256:..." of tokenizer.json when FrontendOptions::digestFiles
+  /// and the file exists, else empty.
+  std::string digest;
 
 private:
   std::unique_ptr<CallExpr> spec;
@@ -418,7 +421,24 @@ struct SubBlock {
   mlir::Location loc;
 };
 
-/// `model base = deepseek { ... }` or `model s = dense { ... }`.
+/// Where a pretrained model comes from (`hf("dir")`, `gguf("file")`),
+/// filled in by Sema.
+struct ModelSource {
+  /// "hf" or "gguf".
+  std::string format;
+  /// The directory or file, absolute.
+  std::string path;
+  /// "sha256:..." over the files that define the model (weights, config,
+  /// tokenizer) when FrontendOptions::digestFiles, else empty.
+  std::string digest;
+  /// "sha256:..." of the model's tokenizer.json as canonical JSON.
+  std::string tokenizerDigest;
+  /// hf: the tokenizer.json path (absolute); gguf: the GGUF file.
+  std::string tokenizerPath;
+};
+
+/// `model base = deepseek { ... }`, `model s = dense { ... }`, or a
+/// pretrained model `model p = hf("dir")` / `gguf("file.gguf")`.
 class ModelDecl : public Decl {
 public:
   enum class Arch { Deepseek, Dense };
@@ -428,8 +448,17 @@ public:
       : Decl(Kind::Model, loc, std::move(name)), archName(std::move(archName)),
         archLoc(archLoc), fields(std::move(fields)), blocks(std::move(blocks)) {
   }
+  /// A pretrained model: `hf(...)` / `gguf(...)`; null for a block model.
+  ModelDecl(mlir::Location loc, std::string name,
+            std::unique_ptr<CallExpr> sourceCall)
+      : Decl(Kind::Model, loc, std::move(name)),
+        archName(sourceCall->getCallee()), archLoc(sourceCall->getLoc()),
+        sourceCall(std::move(sourceCall)) {}
   llvm::StringRef getArchName() const { return archName; }
   mlir::Location getArchLoc() const { return archLoc; }
+  /// The `hf(...)`/`gguf(...)` call of a pretrained model, else null.
+  const CallExpr *getSourceCall() const { return sourceCall.get(); }
+  CallExpr *getSourceCall() { return sourceCall.get(); }
   llvm::ArrayRef<Field> getFields() const { return fields; }
   llvm::ArrayRef<SubBlock> getBlocks() const { return blocks; }
   std::vector<Field> &getFieldsMutable() { return fields; }
@@ -440,12 +469,15 @@ public:
   Arch arch = Arch::Deepseek;
   DeepseekConfig deepseek; ///< valid when arch == Deepseek
   DenseConfig dense;       ///< valid when arch == Dense
+  /// Pretrained models: where the weights come from.
+  std::optional<ModelSource> source;
 
 private:
   std::string archName;
   mlir::Location archLoc;
   std::vector<Field> fields;
   std::vector<SubBlock> blocks;
+  std::unique_ptr<CallExpr> sourceCall;
 };
 
 /// What a dataset can feed; Sema computes it (a bit set).
@@ -468,6 +500,9 @@ public:
 
   /// Filled in by Sema: a DataCaps bit set.
   unsigned caps = CapNone;
+  /// jsonl: "sha256:..." of the file when FrontendOptions::digestFiles and
+  /// the file exists, else empty. It enters the artifact keys.
+  std::string digest;
 
 private:
   std::unique_ptr<CallExpr> source;
@@ -546,7 +581,15 @@ private:
 llvm::StringRef spell(LossDecl::Reduce reduce);
 
 /// The kinds of stage (`stage x = KIND(...)`).
-enum class StageKind { Pretrain, Sft, Grpo, RejectSample, Distill, Ppo };
+enum class StageKind {
+  Pretrain,
+  Sft,
+  Grpo,
+  RejectSample,
+  Distill,
+  Ppo,
+  Export
+};
 
 /// `stage name = kind(positional..., named = expr, ...)`.
 class StageDecl : public Decl {
@@ -561,7 +604,8 @@ public:
   // Filled in by Sema.
   StageKind stageKind = StageKind::Pretrain;
   const StageSignature *signature = nullptr;
-  /// The result type: Checkpoint, or Dataset for reject_sample.
+  /// The result type: Checkpoint, Dataset for reject_sample, Unknown for
+  /// export (which produces nothing).
   Expr::Type resultType = Expr::Type::Unknown;
 
 private:

@@ -198,7 +198,11 @@ void Dumper::decl(const Decl &d) {
   }
   case Decl::Kind::Model: {
     auto &m = llvm::cast<ModelDecl>(d);
-    os << "  model " << m.getName() << " = " << m.getArchName();
+    os << "  model " << m.getName() << " = ";
+    if (m.getSourceCall())
+      expr(m.getSourceCall());
+    else
+      os << m.getArchName();
     loc(d.getLoc());
     os << "\n";
     model(m);

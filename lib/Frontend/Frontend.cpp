@@ -55,6 +55,10 @@ r1::parsePipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext *context,
 
   llvm::StringRef mainName =
       sourceMgr.getMemoryBuffer(mainId)->getBufferIdentifier();
+  // --split-input-file names each chunk "within split at FILE:LINE offset ";
+  // paths stay relative to FILE.
+  if (mainName.consume_front("within split at "))
+    mainName = mainName.rsplit(':').first;
   std::string baseDir = llvm::sys::path::parent_path(mainName).str();
   Sema sema(context, options, baseDir);
   if (failed(sema.run(*pipeline)))

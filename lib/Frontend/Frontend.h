@@ -28,6 +28,9 @@ struct FrontendOptions {
   /// Check that files named by the pipeline (jsonl, hf tokenizer) exist,
   /// relative to the pipeline's directory; a missing one is a warning.
   bool checkFiles = true;
+  /// Hash the contents of every external file (jsonl, tokenizer, model
+  /// weights) for the artifact keys; compiling does, `r1c check` does not.
+  bool digestFiles = false;
 };
 
 /// Parses the main buffer of `sourceMgr` as a pipeline, then resolves and

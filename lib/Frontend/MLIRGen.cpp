@@ -127,7 +127,8 @@ private:
         b, d.getLoc(), TokenizerType::get(&ctx), b.getStringAttr(kind),
         kind == "bytes" ? StringAttr() : b.getStringAttr(d.text),
         kind == "hf" && d.vocabSize > 0 ? b.getI64IntegerAttr(d.vocabSize)
-                                        : IntegerAttr());
+                                        : IntegerAttr(),
+        d.digest.empty() ? StringAttr() : b.getStringAttr(d.digest));
     tokenizer = op.getResult();
     values[&d] = tokenizer;
     return success();
@@ -146,7 +147,20 @@ private:
     return b.getNamedAttr(n, b.getBoolAttr(v));
   }
 
+  /// The pipeline's tokenizer when it comes with a pretrained model.
+  void genModelTokenizer(const ModelDecl &d) {
+    bool gguf = d.source->format == "gguf";
+    auto op = TokenizerOp::create(
+        b, d.getLoc(), TokenizerType::get(&ctx),
+        b.getStringAttr(gguf ? "gguf" : "hf"),
+        b.getStringAttr(d.source->tokenizerPath), IntegerAttr(),
+        b.getStringAttr(d.source->tokenizerDigest));
+    tokenizer = op.getResult();
+  }
+
   LogicalResult genModel(const ModelDecl &d) {
+    if (d.source && !tokenizer)
+      genModelTokenizer(d);
     SmallVector<NamedAttribute> cfg;
     StringRef arch;
     if (d.arch == ModelDecl::Arch::Deepseek) {
@@ -204,8 +218,17 @@ private:
       if (c.vocabSize > 0 && !tokenizerVocabKnown())
         cfg.push_back(i64("vocab_size", c.vocabSize));
     }
+    DictionaryAttr source;
+    if (d.source) {
+      SmallVector<NamedAttribute> src = {str("format", d.source->format),
+                                         str("path", d.source->path)};
+      if (!d.source->digest.empty())
+        src.push_back(str("digest", d.source->digest));
+      source = b.getDictionaryAttr(src);
+    }
     auto op = ModelOp::create(b, d.getLoc(), ModelType::get(&ctx, arch),
-                              d.getName(), tokenizer, b.getDictionaryAttr(cfg));
+                              d.getName(), tokenizer, b.getDictionaryAttr(cfg),
+                              source);
     values[&d] = op.getResult();
     return success();
   }
@@ -274,8 +297,10 @@ private:
     if (failed(cfg))
       return failure();
     StringRef kind = datasetKindOf(call.getCallee(), *cfg);
-    auto op = DatasetOp::create(b, d.getLoc(), DatasetType::get(&ctx, kind),
-                                d.getName(), call.getCallee(), *cfg);
+    auto op = DatasetOp::create(
+        b, d.getLoc(), DatasetType::get(&ctx, kind), d.getName(),
+        call.getCallee(), *cfg,
+        d.digest.empty() ? StringAttr() : b.getStringAttr(d.digest));
     values[&d] = op.getResult();
     return success();
   }
@@ -581,6 +606,9 @@ private:
     case StageKind::Distill:
       operandArgs = {"student", "data", "teacher"};
       break;
+    case StageKind::Export:
+      operandArgs = {"ckpt"};
+      break;
     }
     SmallVector<Value, 4> ops;
     for (StringRef arg : operandArgs) {
@@ -621,6 +649,9 @@ private:
     case StageKind::Distill:
       result =
           DistillOp::create(b, loc, ckpt, name, ops[0], ops[1], ops[2], *cfg);
+      break;
+    case StageKind::Export:
+      ExportOp::create(b, loc, name, ops[0], *cfg);
       break;
     }
     values[&d] = result;

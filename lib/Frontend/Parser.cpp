@@ -406,14 +406,24 @@ FailureOr<std::unique_ptr<LossDecl>> Parser::parseLoss() {
 }
 
 /// model ::= 'model' name '=' name '{' (field | sub-block)* '}'
+///          | 'model' name '=' name '(' args ')'     (hf(...), gguf(...))
 FailureOr<std::unique_ptr<Decl>> Parser::parseModel() {
   consume(); // 'model'
   std::string name, arch;
   mlir::Location at = loc(), archLoc = loc();
   if (failed(parseName(name, at, "after 'model'")) ||
       failed(expect(Token::equal, "after model '" + name + "'")) ||
-      failed(parseName(arch, archLoc, "for the model architecture")) ||
-      failed(
+      failed(parseName(arch, archLoc, "for the model architecture")))
+    return failure();
+  if (tok.is(Token::l_paren)) {
+    std::vector<Arg> args;
+    unsigned depth = 1;
+    if (failed(parseArgs(args, depth)))
+      return failure();
+    return std::unique_ptr<Decl>(std::make_unique<ModelDecl>(
+        at, name, std::make_unique<CallExpr>(archLoc, arch, std::move(args))));
+  }
+  if (failed(
           expect(Token::l_brace, "to open the body of model '" + name + "'")))
     return failure();
   std::vector<Field> fields;

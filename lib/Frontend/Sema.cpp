@@ -512,6 +512,9 @@ std::string r1::describeRef(const Decl *decl) {
     if (sig && sig->result == Expr::Type::Dataset)
       return std::string("a ") + sig->sig.name +
              " stage, which produces a dataset";
+    if (sig && sig->result == Expr::Type::Unknown)
+      return std::string("an ") + sig->sig.name +
+             " stage, which produces nothing";
     return "a stage, which produces a checkpoint";
   }
   std::string kind = describe(decl->getKind()).str();

@@ -80,6 +80,22 @@ private:
   void checkModel(ast::ModelDecl &decl);
   void checkDeepseek(ast::ModelDecl &decl);
   void checkDense(ast::ModelDecl &decl);
+
+  //===--- Pretrained models (SemaSources.cpp) ----------------------------===//
+  /// `model p = hf("dir")` / `gguf("file")`: reads the config (never the
+  /// weights), fills the dense config and the ModelSource.
+  void checkModelSource(ast::ModelDecl &decl);
+  /// The model a model-or-checkpoint expression starts from (following
+  /// stages' first argument), or null.
+  const ast::ModelDecl *rootModel(const ast::Expr *expr) const;
+  /// What identifies a model's tokenizer: its tokenizer digest for a
+  /// pretrained model, else the pipeline tokenizer's.
+  std::string tokenizerIdentity(const ast::ModelDecl *model) const;
+  /// distill: the teacher and the student must share a tokenizer.
+  void checkDistillTokenizers(ast::StageDecl &decl);
+  /// Every pretrained model must bring the same tokenizer (plan.json v1
+  /// holds one per pipeline).
+  void checkSharedTokenizer(ast::Pipeline &pipeline);
   void checkDataset(ast::DatasetDecl &decl);
   void checkReward(ast::RewardDecl &decl);
   void checkLoss(ast::LossDecl &decl);
@@ -87,6 +103,11 @@ private:
   void checkEval(ast::EvalDecl &decl);
   /// Warns when a file named by the pipeline does not exist.
   void checkFileExists(const ast::Arg *pathArg, llvm::StringRef what);
+  /// A path argument made absolute against the pipeline's directory.
+  std::string resolvePath(llvm::StringRef path) const;
+  /// The content digest of the file named by `pathArg` when
+  /// options.digestFiles and it exists, else "".
+  std::string digestOf(const ast::Arg *pathArg) const;
   /// The vocabulary size models must use (0 = unknown / hf).
   int64_t tokenizerVocab() const;
   /// A model's vocabulary: its written vocab_size, checked against a known
@@ -99,6 +120,10 @@ private:
   bool hadError = false;
 
   const ast::TokenizerDecl *tokenizer = nullptr;
+  /// The first pretrained model in the source (pass 1), and the first one
+  /// checked successfully, whose tokenizer the pipeline uses.
+  const ast::ModelDecl *firstSourced = nullptr;
+  const ast::ModelDecl *tokenizerModel = nullptr;
   llvm::StringMap<const ast::Decl *> declByName;
   llvm::DenseMap<const ast::Decl *, unsigned> declIndex;
   llvm::DenseSet<const ast::Decl *> used;

@@ -1,5 +1,6 @@
 //===- SemaDecls.cpp - Checks of each .r1p declaration kind ---------------===//
 
+#include "Frontend/FileDigest.h"
 #include "Frontend/Sema.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -40,6 +41,9 @@ LogicalResult Sema::run(Pipeline &pipeline) {
     }
     if (llvm::isa<EvalDecl>(d))
       continue;
+    if (auto *m = llvm::dyn_cast<ModelDecl>(d); m && m->getSourceCall() &&
+                                                !firstSourced)
+      firstSourced = m;
     auto &table = llvm::isa<SettingDecl>(d) ? settings : declByName;
     auto [it, inserted] = table.try_emplace(d->getName(), d);
     if (!inserted) {
@@ -48,12 +52,19 @@ LogicalResult Sema::run(Pipeline &pipeline) {
           << "previous definition of '" << d->getName() << "' is here";
     }
   }
-  if (!tokenizer)
+  if (tokenizer && firstSourced)
+    error(tokenizer->getLoc(),
+          "model '" + firstSourced->getName() + "' brings its own tokenizer (" +
+              firstSourced->getArchName() +
+              "(...)); remove this tokenizer declaration")
+            .attachNote(firstSourced->getLoc())
+        << "model '" << firstSourced->getName() << "' is declared here";
+  else if (tokenizer)
+    checkTokenizer(const_cast<TokenizerDecl &>(*tokenizer));
+  else if (!firstSourced)
     error(pipeline.getLoc(), "pipeline '" + pipeline.getName() +
                                  "' has no tokenizer; add e.g. tokenizer = "
                                  "chars(\"0123456789+-=\")");
-  else
-    checkTokenizer(const_cast<TokenizerDecl &>(*tokenizer));
 
   // Pass 2: each declaration in order.
   bool anyStage = false;
@@ -90,6 +101,8 @@ LogicalResult Sema::run(Pipeline &pipeline) {
   }
   current = nullptr;
 
+  if (!hadError)
+    checkSharedTokenizer(pipeline);
   if (!hadError) {
     for (auto &[loc, message] : missingFiles)
       warning(loc, message);
@@ -135,7 +148,29 @@ void Sema::checkSetting(Pipeline &pipeline, SettingDecl &decl) {
 }
 
 int64_t Sema::tokenizerVocab() const {
-  return tokenizer ? tokenizer->vocabSize : 0;
+  if (tokenizer)
+    return tokenizer->vocabSize;
+  return tokenizerModel ? tokenizerModel->dense.vocabSize : 0;
+}
+
+std::string Sema::resolvePath(llvm::StringRef written) const {
+  llvm::SmallString<256> path(written);
+  if (!llvm::sys::path::is_absolute(path)) {
+    path = baseDir;
+    llvm::sys::path::append(path, written);
+  }
+  llvm::sys::fs::make_absolute(path);
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+  return std::string(path);
+}
+
+std::string Sema::digestOf(const Arg *pathArg) const {
+  if (!options.digestFiles || !pathArg)
+    return "";
+  auto *str = llvm::dyn_cast<StringExpr>(pathArg->value.get());
+  if (!str)
+    return "";
+  return digestFile(resolvePath(str->getValue())).value_or("");
 }
 
 void Sema::checkFileExists(const Arg *pathArg, llvm::StringRef what) {
@@ -144,11 +179,7 @@ void Sema::checkFileExists(const Arg *pathArg, llvm::StringRef what) {
   auto *str = llvm::dyn_cast<StringExpr>(pathArg->value.get());
   if (!str)
     return;
-  llvm::SmallString<256> path(str->getValue());
-  if (!llvm::sys::path::is_absolute(path)) {
-    path = baseDir;
-    llvm::sys::path::append(path, str->getValue());
-  }
+  std::string path = resolvePath(str->getValue());
   if (!llvm::sys::fs::exists(path))
     missingFiles.push_back({str->getLoc(), (what + " file '" + str->getValue() +
                                             "' does not exist yet (paths are "
@@ -182,6 +213,7 @@ void Sema::checkTokenizer(TokenizerDecl &decl) {
   if (callee == "hf") {
     decl.tokKind = TokenizerDecl::TokKind::Hf;
     checkFileExists(&spec.getArgs().front(), "tokenizer");
+    decl.digest = digestOf(&spec.getArgs().front());
     return;
   }
   decl.tokKind = TokenizerDecl::TokKind::Chars;
@@ -243,6 +275,10 @@ struct Fields {
 } // namespace
 
 void Sema::checkModel(ModelDecl &decl) {
+  if (decl.getSourceCall()) {
+    checkModelSource(decl);
+    return;
+  }
   const Signature *sig = nullptr;
   if (decl.getArchName() == "deepseek" || decl.getArchName() == "dense")
     sig = lookupModelBlock(decl.getArchName());
@@ -311,6 +347,12 @@ int64_t Sema::modelVocabSize(const ModelDecl &decl) {
       error(at, "model '" + decl.getName() +
                     "' needs vocab_size: an hf tokenizer's size is not known "
                     "at compile time");
+    else if (!vocab && firstSourced &&
+             declIndex.lookup(firstSourced) > currentIndex)
+      error(at, "model '" + decl.getName() +
+                    "' needs vocab_size: the pipeline's tokenizer comes with "
+                    "model '" +
+                    firstSourced->getName() + "', declared after it");
     return vocab;
   }
   int64_t written = top.i("vocab_size");
@@ -541,6 +583,8 @@ void Sema::checkDataset(DatasetDecl &decl) {
   if (succeeded(checkDatasetCall(*decl.getSource(), caps,
                                  ("dataset '" + decl.getName() + "'").str())))
     decl.caps = caps;
+  if (decl.getSource()->getCallee() == "jsonl")
+    decl.digest = digestOf(decl.getSource()->findArg("path"));
 }
 
 void Sema::checkReward(RewardDecl &decl) {
@@ -801,7 +845,7 @@ void Sema::checkStage(StageDecl &decl) {
       names.push_back(s.sig.name);
     error(call.getLoc(), "unknown stage kind '" + call.getCallee() +
                              "'; expected pretrain, sft, grpo, "
-                             "reject_sample, distill or ppo" +
+                             "reject_sample, distill, ppo or export" +
                              didYouMean(call.getCallee(), names));
     return;
   }
@@ -836,6 +880,15 @@ void Sema::checkStage(StageDecl &decl) {
     error(argLoc("per_prompt"),
           "per_prompt (" + llvm::Twine(intArg("per_prompt")) +
               ") exceeds samples (" + llvm::Twine(intArg("samples")) + ")");
+  if (sig->kind == StageKind::Export) {
+    // The compiler never accepts what the runtime refuses: its export stage
+    // writes only the native layout so far.
+    auto *format = llvm::cast<NameExpr>(call.getArgValue("format"));
+    if (format->getName() == "hf")
+      error(argLoc("format"), "export format = hf is not supported by the "
+                              "runtime yet (it writes only the native "
+                              "layout); use format = native");
+  }
   if (sig->kind == StageKind::Distill) {
     double kd =
         llvm::cast<FloatExpr>(call.getArgValue("kd_weight"))->getValue();
@@ -846,6 +899,8 @@ void Sema::checkStage(StageDecl &decl) {
     else if (teacher && kd == 0)
       warning(argLoc("teacher"), "the teacher is unused because kd_weight "
                                  "is 0; set kd_weight to use logit KD");
+    if (teacher)
+      checkDistillTokenizers(decl);
   }
 }
 

@@ -150,6 +150,15 @@ const P ppoParams[] = {
     opt("save_every", T::Int, "50", C::NonNegative, "checkpoint interval"),
 };
 
+const P exportParams[] = {
+    pos("ckpt", T::Checkpoint, 0, "checkpoint to export"),
+    req("path", T::String, C::None,
+        "output directory (relative: to the runtime's working directory)"),
+    sym("format", "native", "native|hf",
+        "native: model.safetensors + config.json as trained; hf: a "
+        "Hugging Face directory (not supported by the runtime yet)"),
+};
+
 const StageSignature stageSigs[] = {
     {StageKind::Pretrain,
      {"pretrain", pretrainParams, "next-token training"},
@@ -169,6 +178,9 @@ const StageSignature stageSigs[] = {
     {StageKind::Ppo,
      {"ppo", ppoParams, "PPO with a critic (baseline)"},
      Expr::Type::Checkpoint},
+    {StageKind::Export,
+     {"export", exportParams, "write a checkpoint to a directory"},
+     Expr::Type::Unknown},
 };
 
 //===--- Datasets ---------------------------------------------------------===//
@@ -288,6 +300,20 @@ const P hfParams[] = {
     {"path", T::String, true, true, false, nullptr, nullptr, C::None, 0,
      "tokenizer.json, relative to the pipeline file"},
 };
+const P hfModelParams[] = {
+    {"path", T::String, true, true, false, nullptr, nullptr, C::None, 0,
+     "model directory (config.json, tokenizer.json, *.safetensors), "
+     "relative to the pipeline file"},
+};
+const P ggufModelParams[] = {
+    {"path", T::String, true, true, false, nullptr, nullptr, C::None, 0,
+     "GGUF file, relative to the pipeline file"},
+};
+const Signature modelSourceSigs[] = {
+    {"hf", hfModelParams, "a Hugging Face model directory"},
+    {"gguf", ggufModelParams, "a GGUF file (llama.cpp)"},
+};
+
 const Signature tokenizerSigs[] = {
     {"chars", charsParams, "one id per code point of the alphabet"},
     {"bytes", llvm::ArrayRef<P>(noParams, size_t(0)), "one id per byte"},
@@ -395,6 +421,9 @@ llvm::ArrayRef<StageSignature> r1::getStageSignatures() { return stageSigs; }
 llvm::ArrayRef<Signature> r1::getDatasetSignatures() { return datasetSigs; }
 llvm::ArrayRef<Signature> r1::getRewardSignatures() { return rewardSigs; }
 llvm::ArrayRef<Signature> r1::getTokenizerSignatures() { return tokenizerSigs; }
+llvm::ArrayRef<Signature> r1::getModelSourceSignatures() {
+  return modelSourceSigs;
+}
 const Signature &r1::getSettingsSignature() { return settingsSig; }
 const Signature &r1::getEvalSettingsSignature() { return evalSig; }
 const Signature &r1::getBiasSignature() { return biasSig; }

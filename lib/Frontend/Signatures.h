@@ -92,6 +92,8 @@ llvm::ArrayRef<Signature> getDatasetSignatures();
 llvm::ArrayRef<Signature> getRewardSignatures();
 /// Tokenizers: chars, bytes, hf.
 llvm::ArrayRef<Signature> getTokenizerSignatures();
+/// Pretrained model sources: hf, gguf (`model p = hf("dir")`).
+llvm::ArrayRef<Signature> getModelSourceSignatures();
 /// Pipeline settings (`seed = 17`), as one signature named "settings".
 const Signature &getSettingsSignature();
 /// Eval block settings (temperature, top_p, max_new).

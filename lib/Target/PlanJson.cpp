@@ -84,16 +84,20 @@ json::Value tokenizerJson(TokenizerOp tok) {
   json::Object out{{"kind", tok.getKind()}};
   if (tok.getKind() == "chars")
     out["alphabet"] = *tok.getSpec();
-  if (tok.getKind() == "hf")
+  if (tok.getKind() == "hf" || tok.getKind() == "gguf")
     out["path"] = *tok.getSpec();
   if (auto v = tok.getVocabSizeValue())
     out["vocab_size"] = *v;
+  if (auto d = tok.getDigest())
+    out["digest"] = *d;
   return out;
 }
 
 json::Value modelJson(ModelOp model) {
   json::Object out = *attrToJson(resolveModelConfig(model)).getAsObject();
   out["arch"] = model.getArch();
+  if (std::optional<DictionaryAttr> source = model.getSource())
+    out["source"] = attrToJson(*source);
   if (model.getArch() == "deepseek") {
     if (!out.get("yarn"))
       out["yarn"] = nullptr;
@@ -259,10 +263,12 @@ FailureOr<json::Value> r1::buildPlanJson(PipelineOp pipeline,
       models[m.getSymName()] = modelJson(m);
       modelCosts[m.getSymName()] = modelCostsJson(m);
     } else if (auto d = dyn_cast<DatasetOp>(op)) {
-      datasets[d.getSymName()] =
-          json::Object{{"source", d.getSource()},
-                       {"kind", d.getResult().getType().getKind()},
-                       {"args", attrToJson(getResolvedConfig(d))}};
+      json::Object ds{{"source", d.getSource()},
+                      {"kind", d.getResult().getType().getKind()},
+                      {"args", attrToJson(getResolvedConfig(d))}};
+      if (auto digest = d.getDigest())
+        ds["digest"] = *digest;
+      datasets[d.getSymName()] = std::move(ds);
     } else if (auto r = dyn_cast<RewardOp>(op)) {
       rewards[r.getSymName()] = json::Object{
           {"kind", r.getKind()}, {"args", attrToJson(getResolvedConfig(r))}};

@@ -33,7 +33,9 @@ driver::compileModule(llvm::SourceMgr &sourceMgr, MLIRContext &context,
                       bool optimize) {
   // Remarks and errors point at the source; never dump the whole IR.
   context.printOpOnDiagnostic(false);
-  auto ast = parsePipeline(sourceMgr, &context);
+  FrontendOptions options;
+  options.digestFiles = true; // artifact keys cover external files' contents
+  auto ast = parsePipeline(sourceMgr, &context, options);
   if (failed(ast))
     return failure();
   OwningOpRef<ModuleOp> module = mlirGen(context, **ast);

@@ -29,7 +29,7 @@ std::string human(double v, StringRef unit = "") {
   if (i == 0)
     os << llvm::format("%.0f", v);
   else
-    os << llvm::format(v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v);
+    os << llvm::format(v < 10 ? "%.2f" : "%.1f", v);
   os << prefixes[i] << unit;
   return s;
 }

@@ -27,6 +27,11 @@ public:
     if (!ref.contains("stage"))
       fail("stage '{}': export needs a checkpoint stage as its input", st.name);
     const StageArtifact &src = ctx.inputs.at(refName(ref));
+    std::string format = configValue<std::string>(st, "format", "native");
+    if (format != "native")
+      fail("stage '{}': export format '{}' is not supported yet (only "
+           "'native'); regenerate plan.json with r1c",
+           st.name, format);
     std::string dir = configValue<std::string>(st, "path", "");
     if (dir.empty())
       fail("stage '{}': export needs a path", st.name);

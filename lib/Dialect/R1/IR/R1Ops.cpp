@@ -119,16 +119,19 @@ LogicalResult TokenizerOp::verify() {
   } else if (kind == "hf") {
     if (!getSpec() || getSpec()->empty())
       return emitOpError() << "hf tokenizer needs the path of tokenizer.json";
+  } else if (kind == "gguf") {
+    if (!getSpec() || getSpec()->empty())
+      return emitOpError() << "gguf tokenizer needs the path of the GGUF file";
   } else {
     return emitOpError() << "unknown tokenizer kind '" << kind
-                         << "'; expected chars, bytes or hf";
+                         << "'; expected chars, bytes, hf or gguf";
   }
   if (auto v = getVocabSize()) {
     if (*v <= 3)
       return emitOpError() << "vocab size must exceed 3 (the special "
                               "tokens), got "
                            << *v;
-    if (kind != "hf")
+    if (kind != "hf" && kind != "gguf")
       return emitOpError() << "vocab size is derived for " << kind
                            << " tokenizers; remove 'vocab'";
   }
@@ -452,5 +455,14 @@ LogicalResult EvalOp::verify() {
 }
 
 LogicalResult ExportOp::verify() {
-  return verifyStageConfig(*this, getConfig());
+  if (failed(verifyStageConfig(*this, getConfig())))
+    return failure();
+  // The runtime writes only the native layout so far (runtime/src/train/
+  // ExportStage.cpp); the compiler never accepts what it refuses.
+  if (auto format = getConfig().getAs<StringAttr>("format"))
+    if (format.getValue() != "native")
+      return emitOpError() << "export format '" << format.getValue()
+                           << "' is not supported by the runtime; expected "
+                              "'native'";
+  return success();
 }

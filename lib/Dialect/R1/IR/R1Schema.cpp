@@ -210,6 +210,7 @@ const Field evalFields[] = {
 };
 const Field exportFields[] = {
     {"path", K::Str, nullptr},
+    {"format", K::Str, "\"native\""},
 };
 
 const Named stageKinds[] = {
