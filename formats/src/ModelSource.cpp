@@ -2,6 +2,7 @@
 
 #include "r1fmt/ModelSource.h"
 
+#include "r1fmt/Bpe.h"
 #include "r1fmt/GgufHf.h"
 #include "r1fmt/HfConfig.h"
 #include "r1fmt/JsonFile.h"
@@ -51,6 +52,9 @@ Expected<ModelSourceInfo> readHfModelSource(const std::string &dir) {
   auto tok = readJsonFile(tokPath);
   if (!tok)
     return Error{tok.error()};
+  // The runtime must be able to build it: refuse what BpeTokenizer refuses.
+  if (auto bpe = BpeTokenizer::fromTokenizerJson(*tok, tokPath); !bpe)
+    return Error{bpe.error()};
   ModelSourceInfo info;
   info.modelJson = canonical(*model);
   info.tokenizerJson = canonical(*tok);
@@ -84,6 +88,8 @@ Expected<ModelSourceInfo> readGgufModelSource(const std::string &path) {
   auto tok = tokenizerJsonFromGguf(*file);
   if (!tok)
     return Error{tok.error()};
+  if (auto bpe = BpeTokenizer::fromTokenizerJson(*tok, path); !bpe)
+    return Error{bpe.error()};
   ModelSourceInfo info;
   info.modelJson = canonical(*model);
   info.tokenizerJson = canonical(*tok);

@@ -880,15 +880,6 @@ void Sema::checkStage(StageDecl &decl) {
     error(argLoc("per_prompt"),
           "per_prompt (" + llvm::Twine(intArg("per_prompt")) +
               ") exceeds samples (" + llvm::Twine(intArg("samples")) + ")");
-  if (sig->kind == StageKind::Export) {
-    // The compiler never accepts what the runtime refuses: its export stage
-    // writes only the native layout so far.
-    auto *format = llvm::cast<NameExpr>(call.getArgValue("format"));
-    if (format->getName() == "hf")
-      error(argLoc("format"), "export format = hf is not supported by the "
-                              "runtime yet (it writes only the native "
-                              "layout); use format = native");
-  }
   if (sig->kind == StageKind::Distill) {
     double kd =
         llvm::cast<FloatExpr>(call.getArgValue("kd_weight"))->getValue();

@@ -86,6 +86,18 @@ void Sema::checkModelSource(ModelDecl &decl) {
                                 "supported");
     return;
   }
+  // Dense features the runtime has but r1c's types do not carry yet: refuse
+  // rather than emit a plan.json whose config the runtime would reject.
+  const llvm::json::Value *llama3 = obj->get("rope_llama3");
+  if (obj->getBoolean("qk_norm").value_or(false) ||
+      (llama3 && llama3->kind() != llvm::json::Value::Null)) {
+    error(str->getLoc(), what + " uses " +
+                             (llama3 && llama3->kind() != llvm::json::Value::Null
+                                  ? "Llama 3 RoPE scaling"
+                                  : "per-head q/k RMSNorm (qwen3)") +
+                             ", which r1c's dense type does not carry yet");
+    return;
+  }
   decl.arch = ModelDecl::Arch::Dense;
   ModelSource src;
   src.format = callee.str();

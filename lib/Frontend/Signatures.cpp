@@ -156,7 +156,7 @@ const P exportParams[] = {
         "output directory (relative: to the runtime's working directory)"),
     sym("format", "native", "native|hf",
         "native: model.safetensors + config.json as trained; hf: a "
-        "Hugging Face directory (not supported by the runtime yet)"),
+        "Hugging Face directory transformers loads"),
 };
 
 const StageSignature stageSigs[] = {

@@ -104,6 +104,8 @@ int main(int argc, char **argv) {
   } catch (const c10::Error &e) {
     std::fprintf(stderr, "r1run: internal error from LibTorch: %s\n",
                  e.what_without_backtrace());
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "r1run: internal error: %s\n", e.what());
   }
   return 1;
 }

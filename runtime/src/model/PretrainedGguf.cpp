@@ -8,7 +8,7 @@
 
 #include "PretrainedInternal.h"
 
-#include "r1rt/Error.h"
+#include "r1rt/OrFail.h"
 #include "r1rt/model/Checkpoint.h"
 
 #include "r1fmt/Gguf.h"
@@ -19,37 +19,6 @@
 namespace r1rt {
 
 using json = nlohmann::json;
-
-namespace {
-
-template <class T> T orFail(r1fmt::Expected<T> e) {
-  if (!e)
-    fail("{}", e.error());
-  return std::move(*e);
-}
-
-/// tokenizer_config.json equivalent: the special tokens the metadata names.
-json tokenizerConfig(const r1fmt::GgufFile &f) {
-  json c = json::object();
-  auto tokens = f.getStringArray("tokenizer.ggml.tokens");
-  if (!tokens)
-    return c;
-  for (auto [key, name] :
-       {std::pair{"tokenizer.ggml.bos_token_id", "bos_token"},
-        std::pair{"tokenizer.ggml.eos_token_id", "eos_token"},
-        std::pair{"tokenizer.ggml.padding_token_id", "pad_token"}}) {
-    if (!f.has(key))
-      continue;
-    uint64_t id = orFail(f.getUint(key));
-    if (id >= tokens->size())
-      fail("{}: metadata '{}' = {} is outside the {} tokens", f.path(), key,
-           id, tokens->size());
-    c[name] = (*tokens)[id];
-  }
-  return c;
-}
-
-} // namespace
 
 Pretrained loadGguf(const std::string &path) {
   r1fmt::GgufFile f = orFail(r1fmt::openGguf(path));
@@ -78,9 +47,7 @@ Pretrained loadGguf(const std::string &path) {
   loadStateDict(*p.model, tensors, path);
   p.model->eval();
 
-  json tokJson = orFail(r1fmt::tokenizerJsonFromGguf(f));
-  json tokConfig = tokenizerConfig(f);
-  p.tokenizer = HfTokenizer::fromJson(tokJson, path, &tokConfig);
+  p.tokenizer = HfTokenizer::fromGguf(path);
   p.chatTemplate = r1fmt::chatTemplateFromGguf(f).value_or("");
   p.generationConfig = json::object();
   for (const char *k : {"bos_token_id", "eos_token_id", "pad_token_id"})

@@ -54,9 +54,16 @@ namespace {
 /// tokenizer_config.json).
 std::unique_ptr<Tokenizer> hfTokenizerFromPath(const std::string &path) {
   namespace fs = std::filesystem;
-  if (!fs::is_directory(path))
-    return HfTokenizer::fromFile(path, "");
+  // A tokenizer.json beside its tokenizer_config.json (the special tokens)
+  // reads both, as a model directory does.
   fs::path dir(path);
+  if (!fs::is_directory(path)) {
+    fs::path cfg = dir.parent_path() / "tokenizer_config.json";
+    return HfTokenizer::fromFile(
+        path, dir.filename() == "tokenizer.json" && fs::exists(cfg)
+                  ? cfg.string()
+                  : "");
+  }
   fs::path cfg = dir / "tokenizer_config.json";
   return HfTokenizer::fromFile((dir / "tokenizer.json").string(),
                                fs::exists(cfg) ? cfg.string() : "");
@@ -81,8 +88,14 @@ std::unique_ptr<Tokenizer> Tokenizer::fromJson(const nlohmann::json &j) {
       fail("plan.json tokenizer: kind 'hf' needs a string 'path' (a "
            "tokenizer.json or a directory holding one)");
     tok = hfTokenizerFromPath(j["path"].get<std::string>());
+  } else if (kind == "gguf") {
+    if (!j.contains("path") || !j["path"].is_string())
+      fail("plan.json tokenizer: kind 'gguf' needs a string 'path' (a .gguf "
+           "file)");
+    tok = HfTokenizer::fromGguf(j["path"].get<std::string>());
   } else {
-    fail("plan.json tokenizer: unknown kind '{}'; expected chars, bytes or hf",
+    fail("plan.json tokenizer: unknown kind '{}'; expected chars, bytes, hf "
+         "or gguf",
          kind);
   }
   if (j.contains("vocab_size") && j["vocab_size"] != tok->vocabSize())

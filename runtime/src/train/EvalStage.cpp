@@ -168,7 +168,9 @@ public:
         greedyLog += json{{"prompt", records[p].prompt},
                           {"greedy", s.greedyText[p]},
                           {"correct", bool(s.greedy[p])}}
-                         .dump() +
+                         // A byte-level BPE may cut a UTF-8 sequence.
+                         .dump(-1, ' ', false,
+                               json::error_handler_t::replace) +
                      "\n";
       ctx.artifact.commitFile("greedy-" + name + ".jsonl", greedyLog);
       if (i + 1 < models.size())

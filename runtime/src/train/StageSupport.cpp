@@ -1,6 +1,8 @@
 //===- StageSupport.cpp - What every stage runner needs -------------------===//
 
 #include "StageSupport.h"
+
+#include "r1rt/model/Pretrained.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
 #include "r1rt/data/Materialize.h"
@@ -52,8 +54,28 @@ LoadedModel loadModelRef(const StageContext &ctx, const json &ref,
     if (!ctx.plan.models.contains(name))
       fail("plan.json: stage '{}' uses model '{}', which \"models\" lacks",
            ctx.stage.name, name);
-    out.config = ModelConfig::fromJson(ctx.plan.models[name],
+    const json &decl = ctx.plan.models[name];
+    out.config = ModelConfig::fromJson(decl,
                                        fmt::format("plan.json: models.{}", name));
+    if (decl.contains("source")) {
+      // hf(...)/gguf(...): the pretrained weights, whose config must still be
+      // the one r1c compiled against.
+      const json &src = decl["source"];
+      if (!src.is_object() || !src.contains("path") || !src["path"].is_string())
+        fail("plan.json: models.{}.source needs a string 'path'; regenerate "
+             "plan.json with r1c",
+             name);
+      std::string path = src["path"].get<std::string>();
+      Pretrained p = loadPretrained(path);
+      ModelConfig loaded = ModelConfig::fromJson(p.modelConfig, path);
+      if (loaded.toJson() != out.config.toJson())
+        fail("{}: the model's config is not the one plan.json was compiled "
+             "with (models.{}); re-run r1c compile",
+             path, name);
+      out.model = p.model;
+      out.model->train();
+      return out;
+    }
     out.model = makeModel(out.config);
     out.model->initialize(seed);
     return out;

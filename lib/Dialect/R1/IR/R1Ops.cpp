@@ -457,12 +457,11 @@ LogicalResult EvalOp::verify() {
 LogicalResult ExportOp::verify() {
   if (failed(verifyStageConfig(*this, getConfig())))
     return failure();
-  // The runtime writes only the native layout so far (runtime/src/train/
-  // ExportStage.cpp); the compiler never accepts what it refuses.
+  // The formats the runtime writes (runtime/src/train/ExportStage.cpp).
   if (auto format = getConfig().getAs<StringAttr>("format"))
-    if (format.getValue() != "native")
+    if (format.getValue() != "native" && format.getValue() != "hf")
       return emitOpError() << "export format '" << format.getValue()
                            << "' is not supported by the runtime; expected "
-                              "'native'";
+                              "'native' or 'hf'";
   return success();
 }

@@ -81,6 +81,9 @@ public:
   /// not empty). Throws r1rt::Error naming the file.
   static std::unique_ptr<HfTokenizer> fromFile(const std::string &tokenizerJson,
                                                const std::string &configJson);
+  /// The tokenizer of a GGUF file's metadata (tokenizer.ggml.*), as
+  /// transformers' GGUF loader rebuilds it. Throws r1rt::Error naming it.
+  static std::unique_ptr<HfTokenizer> fromGguf(const std::string &path);
   /// Wraps a parsed tokenizer.json (`origin` names it in errors).
   static std::unique_ptr<HfTokenizer>
   fromJson(const nlohmann::json &tokenizer, const std::string &origin,
