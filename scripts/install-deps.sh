@@ -12,7 +12,7 @@ apt_pkgs=(
   cmake ninja-build g++ python3 python3-venv
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libfmt-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev ccache libpcre2-dev libicu-dev
+  libgtest-dev libgmock-dev libbenchmark-dev ccache pkg-config libpcre2-dev libicu-dev
 )
 missing=()
 for p in "${apt_pkgs[@]}"; do
