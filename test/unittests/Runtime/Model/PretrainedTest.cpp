@@ -44,19 +44,44 @@ std::string python(const std::string &args, const fs::path &log) {
 
 class PretrainedTest : public ::testing::Test {
 protected:
+  /// The oracle's output is cached, keyed by the script's text and the
+  /// model path, in one directory per key: ctest runs each test in its own
+  /// process, and the oracle takes ~40 s. Each process links the cached
+  /// entries into its own directory, where tests write what they need.
   static void SetUpTestSuite() {
+    std::string script =
+        std::string(R1C_SOURCE_DIR) + "/test/oracles/hf/pretrained_models.py";
+    std::string key = std::to_string(std::hash<std::string>()(
+        readFile(script) + "|" + R1C_SMOLLM2_GGUF + "|4321"));
+    fs::path cache = fs::temp_directory_path() / ("r1rt-pretrained-" + key);
+    if (!fs::exists(cache / "done")) {
+      fs::path fresh =
+          cache.string() + ".tmp" + std::to_string(::getpid());
+      fs::create_directories(fresh);
+      status = std::system(python(script + " " + fresh.string() + " 4321 '" +
+                                      R1C_SMOLLM2_GGUF + "'",
+                                  fresh / "log.txt")
+                               .c_str());
+      if (status == 0) {
+        std::ofstream(fresh / "done") << "ok\n";
+        std::error_code ec; // another process may have won the race
+        fs::rename(fresh, cache, ec);
+        if (ec)
+          fs::remove_all(fresh);
+      } else {
+        cache = fresh; // keep the log for SetUp's message
+      }
+    }
     dir = new fs::path(fs::temp_directory_path() /
                        ("r1rt-pretrained-" + std::to_string(::getpid())));
     fs::create_directories(*dir);
-    status = std::system(
-        python(std::string(R1C_SOURCE_DIR) +
-                   "/test/oracles/hf/pretrained_models.py " + dir->string() +
-                   " 4321 '" + R1C_SMOLLM2_GGUF + "'",
-               *dir / "log.txt")
-            .c_str());
+    for (const fs::directory_entry &e : fs::directory_iterator(cache))
+      fs::create_symlink(e.path(), *dir / e.path().filename());
+    if (fs::exists(cache / "done"))
+      status = 0;
   }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir);
+    fs::remove_all(*dir); // the links, not the cache
     delete dir;
   }
   void SetUp() override {
