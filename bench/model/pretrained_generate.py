@@ -1,5 +1,6 @@
 """Load time and greedy decoding speed of SmolLM2-135M-Instruct (GGUF), r1rt
-(`r1run generate`) against transformers in the same run, batch 1, CPU.
+(`r1run generate`) against transformers in the same run, CPU, greedy, at
+batch 1 and 16 (the same chat prompt in every row).
 Usage: python pretrained_generate.py R1RUN GGUF [THREADS] [NEW_TOKENS]"""
 import os
 import re
@@ -25,18 +26,23 @@ load = time.perf_counter() - t0
 text = tok.apply_chat_template([{"role": "user", "content": prompt}],
                                add_generation_prompt=True, tokenize=False)
 ids = tok(text, add_special_tokens=False, return_tensors="pt").input_ids
-with torch.no_grad():
-    t1 = time.perf_counter()
-    out = model.generate(ids, max_new_tokens=new, min_new_tokens=new,
-                         do_sample=False, pad_token_id=tok.eos_token_id)
-    secs = time.perf_counter() - t1
-n = out.shape[1] - ids.shape[1]
-print(f"transformers: load {load:.2f} s, {n} tokens {n / secs:.1f} tok/s")
-
-res = subprocess.run([r1run, "generate", gguf, "--chat", "--prompt", prompt,
-                      "--max-new", str(new), "--threads", str(threads)],
-                     capture_output=True, text=True, check=True)
-m = re.search(r"(\d+) new tokens in ([\d.]+) s: ([\d.]+) tok/s \(load ([\d.]+)",
-              res.stderr)
-print(f"r1rt:         load {m.group(4)} s, {m.group(1)} tokens "
-      f"{m.group(3)} tok/s")
+for batch in (1, 16):
+    with torch.no_grad():
+        t1 = time.perf_counter()
+        rows = ids.repeat(batch, 1)
+        out = model.generate(rows, attention_mask=torch.ones_like(rows),
+                             max_new_tokens=new,
+                             min_new_tokens=new, do_sample=False,
+                             pad_token_id=tok.eos_token_id)
+        secs = time.perf_counter() - t1
+    n = (out.shape[1] - ids.shape[1]) * batch
+    hf = n / secs
+    res = subprocess.run([r1run, "generate", gguf, "--chat", "--prompt", prompt,
+                          "--max-new", str(new), "--threads", str(threads),
+                          "--batch", str(batch)],
+                         capture_output=True, text=True, check=True)
+    m = re.search(r"(\d+) new in all, in ([\d.]+) s: ([\d.]+) tok/s \(load ([\d.]+)",
+                  res.stderr)
+    print(f"batch {batch:2d}: transformers load {load:.2f} s, {n} tokens "
+          f"{hf:.1f} tok/s | r1rt load {m.group(4)} s, {m.group(1)} tokens "
+          f"{m.group(3)} tok/s | r1rt/transformers {float(m.group(3)) / hf:.2f}x")

@@ -1,6 +1,6 @@
 //===- Generate.cpp - `r1run generate`: text from a pretrained model ------===//
 //
-// r1run generate MODEL --prompt TEXT [--chat] [--max-new N]
+// r1run generate MODEL --prompt TEXT [--chat] [--max-new N] [--batch B]
 //                      [--temperature T] [--seed S] [--threads N]
 // MODEL is a Hugging Face model directory or a .gguf file. Greedy unless a
 // temperature > 0 is given. The completion goes to stdout, the speed to
@@ -30,6 +30,7 @@ int runGenerate(int argc, char **argv) {
   double temperature = 0;
   uint64_t seed = 0;
   int threads = 0;
+  int64_t batch = 1;
   app.add_option("model", model, "HF model directory or .gguf file")
       ->required();
   app.add_option("--prompt", prompt, "Prompt text")->required();
@@ -42,6 +43,10 @@ int runGenerate(int argc, char **argv) {
                  "Sampling temperature; 0 (default) is greedy")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", seed, "Sampling seed (default 0)");
+  app.add_option("--batch", batch,
+                 "Generate this many copies of the prompt at once, seeds "
+                 "S, S+1, ... (for throughput; prints the first)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--threads", threads,
                  "Intra-op CPU threads (default: LibTorch's)")
       ->check(CLI::NonNegativeNumber);
@@ -68,9 +73,14 @@ int runGenerate(int argc, char **argv) {
     r1rt::SamplingOptions o;
     o.temperature = temperature;
     o.maxNewTokens = maxNew;
-    r1rt::GenerationResult r = gen.generate({ids}, {seed}, o);
+    std::vector<std::vector<int64_t>> prompts(size_t(batch), ids);
+    std::vector<uint64_t> seeds;
+    for (int64_t i = 0; i < batch; ++i)
+      seeds.push_back(seed + uint64_t(i));
+    r1rt::GenerationResult r = gen.generate(prompts, seeds, o);
     auto t2 = std::chrono::steady_clock::now();
     std::vector<int64_t> out = r.row(0);
+    const int64_t generated = r.lengths.sum().item<int64_t>();
     std::string completion;
     if (auto *hf = dynamic_cast<const r1rt::HfTokenizer *>(p.tokenizer.get()))
       completion = hf->decodeText(out, /*skipSpecial=*/true);
@@ -80,9 +90,10 @@ int runGenerate(int argc, char **argv) {
     double load = std::chrono::duration<double>(t1 - t0).count();
     double secs = std::chrono::duration<double>(t2 - t1).count();
     std::fprintf(stderr,
-                 "r1run: %zu prompt + %zu new tokens in %.2f s: %.1f tok/s "
-                 "(load %.2f s)\n",
-                 ids.size(), out.size(), secs, out.size() / secs, load);
+                 "r1run: %lld x (%zu prompt + %zu new) tokens, %lld new in "
+                 "all, in %.2f s: %.1f tok/s (load %.2f s)\n",
+                 (long long)batch, ids.size(), out.size(),
+                 (long long)generated, secs, generated / secs, load);
     return 0;
   } catch (const r1rt::Error &e) {
     std::fprintf(stderr, "r1run: error: %s\n", e.what());
