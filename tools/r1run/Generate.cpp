@@ -2,6 +2,7 @@
 //
 // r1run generate MODEL --prompt TEXT [--chat] [--max-new N] [--batch B]
 //                      [--temperature T] [--seed S] [--threads N]
+//                      [--profile TRACE.json]
 // MODEL is a Hugging Face model directory or a .gguf file. Greedy unless a
 // temperature > 0 is given. The completion goes to stdout, the speed to
 // stderr.
@@ -16,6 +17,7 @@
 
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <chrono>
 #include <cstdio>
@@ -31,6 +33,7 @@ int runGenerate(int argc, char **argv) {
   uint64_t seed = 0;
   int threads = 0;
   int64_t batch = 1;
+  std::string profile;
   app.add_option("model", model, "HF model directory or .gguf file")
       ->required();
   app.add_option("--prompt", prompt, "Prompt text")->required();
@@ -50,6 +53,8 @@ int runGenerate(int argc, char **argv) {
   app.add_option("--threads", threads,
                  "Intra-op CPU threads (default: LibTorch's)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--profile", profile,
+                 "Write a Chrome trace (chrome://tracing) of the generation");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -77,7 +82,12 @@ int runGenerate(int argc, char **argv) {
     std::vector<uint64_t> seeds;
     for (int64_t i = 0; i < batch; ++i)
       seeds.push_back(seed + uint64_t(i));
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> trace;
+    if (!profile.empty())
+      trace =
+          std::make_unique<torch::autograd::profiler::RecordProfile>(profile);
     r1rt::GenerationResult r = gen.generate(prompts, seeds, o);
+    trace.reset();
     auto t2 = std::chrono::steady_clock::now();
     std::vector<int64_t> out = r.row(0);
     const int64_t generated = r.lengths.sum().item<int64_t>();

@@ -50,32 +50,36 @@ torch::Tensor GqaAttention::attend(const torch::Tensor &q,
                                    const torch::Tensor &k,
                                    const torch::Tensor &v,
                                    const torch::Tensor &visible) {
-  const int64_t rep = config.heads / config.kvHeads;
-  torch::Tensor kr = rep == 1 ? k : k.repeat_interleave(rep, 2);
-  torch::Tensor vr = rep == 1 ? v : v.repeat_interleave(rep, 2);
-  torch::Tensor o =
-      attention(q, kr, vr, visible, 1.0 / std::sqrt(double(config.headDim)));
+  const double scale = 1.0 / std::sqrt(double(config.headDim));
+  // Plain multi-head attention keeps its einsum form; grouped heads read
+  // their shared kv head in place instead of repeating it.
+  torch::Tensor o = config.heads == config.kvHeads
+                        ? attention(q, k.transpose(1, 2), v.transpose(1, 2),
+                                    visible, scale)
+                        : groupedAttention(q, k, v, visible, scale);
   return o_proj(o.flatten(2));
 }
 
 torch::Tensor GqaAttention::forward(const torch::Tensor &x,
                                     const torch::Tensor &positions) {
   auto [q, k, v] = project(x, positions);
-  return attend(q, k, v, causalMask(x.size(1), x.device()));
+  return attend(q, k.transpose(1, 2), v.transpose(1, 2),
+                causalMask(x.size(1), x.device()));
 }
 
 torch::Tensor GqaAttention::forwardCached(const torch::Tensor &x,
                                           const torch::Tensor &positions,
-                                          torch::Tensor &kCache,
+                                          const torch::Tensor &visible,
+                                          int64_t used, torch::Tensor &kCache,
                                           torch::Tensor &vCache) {
   auto [q, k, v] = project(x, positions);
-  torch::Tensor idx = positions.view({x.size(0), x.size(1), 1, 1});
-  kCache.scatter_(1, idx.expand_as(k), k.to(kCache.scalar_type()));
-  vCache.scatter_(1, idx.expand_as(v), v.to(vCache.scalar_type()));
-  int64_t used = positions.max().item<int64_t>() + 1;
-  return attend(q, kCache.narrow(1, 0, used).to(x.scalar_type()),
-                vCache.narrow(1, 0, used).to(x.scalar_type()),
-                positionMask(positions, used));
+  k = k.transpose(1, 2);
+  v = v.transpose(1, 2);
+  torch::Tensor idx = positions.view({x.size(0), 1, x.size(1), 1});
+  kCache.scatter_(2, idx.expand_as(k), k.to(kCache.scalar_type()));
+  vCache.scatter_(2, idx.expand_as(v), v.to(vCache.scalar_type()));
+  return attend(q, kCache.narrow(2, 0, used).to(x.scalar_type()),
+                vCache.narrow(2, 0, used).to(x.scalar_type()), visible);
 }
 
 DenseLayer::DenseLayer(const DenseConfig &c) {
@@ -88,7 +92,7 @@ DenseLayer::DenseLayer(const DenseConfig &c) {
 }
 
 int64_t GqaCache::batch() const { return k.at(0).size(0); }
-int64_t GqaCache::capacity() const { return k.at(0).size(1); }
+int64_t GqaCache::capacity() const { return k.at(0).size(2); }
 
 void GqaCache::selectRows(const torch::Tensor &rows) {
   for (size_t i = 0; i < k.size(); ++i) {
@@ -147,9 +151,9 @@ std::unique_ptr<KVCache> DenseModel::newCache(int64_t batch, int64_t capacity) {
   auto opts = embed_tokens->weight.options().requires_grad(false);
   for (int64_t i = 0; i < config.layers; ++i) {
     cache->k.push_back(
-        torch::zeros({batch, capacity, config.kvHeads, config.headDim}, opts));
+        torch::zeros({batch, config.kvHeads, capacity, config.headDim}, opts));
     cache->v.push_back(
-        torch::zeros({batch, capacity, config.kvHeads, config.headDim}, opts));
+        torch::zeros({batch, config.kvHeads, capacity, config.headDim}, opts));
   }
   return cache;
 }
@@ -161,11 +165,14 @@ torch::Tensor DenseModel::forwardCached(const torch::Tensor &tokens,
   if (!cache)
     fail("DenseModel::forwardCached: the cache was not made by a DenseModel; "
          "create it with newCache()");
+  // One mask and one host read of the furthest position for all layers.
+  const int64_t used = positions.max().item<int64_t>() + 1;
+  const torch::Tensor visible = positionMask(positions, used);
   torch::Tensor h = embed_tokens(tokens);
   for (size_t i = 0; i < layers.size(); ++i) {
     DenseLayer &l = *layers[i];
     h = h + l.self_attn->forwardCached(l.input_layernorm->forward(h), positions,
-                                       cache->k[i], cache->v[i]);
+                                       visible, used, cache->k[i], cache->v[i]);
     h = h + l.mlp->forward(l.post_attention_layernorm->forward(h));
   }
   return norm->forward(h);

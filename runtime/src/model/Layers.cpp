@@ -118,6 +118,27 @@ torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k,
   return torch::einsum("bhts,bshd->bthd", {p, v});
 }
 
+torch::Tensor groupedAttention(const torch::Tensor &q, const torch::Tensor &k,
+                               const torch::Tensor &v,
+                               const torch::Tensor &visible, double scale) {
+  const int64_t b = q.size(0), t = q.size(1), h = q.size(2), d = q.size(3);
+  const int64_t g = k.size(1), rep = h / g, s = k.size(2);
+  // Rows of each kv head's query block are (t, r) pairs: [B,KVH,T*rep,d].
+  torch::Tensor qg =
+      q.view({b, t, g, rep, d}).permute({0, 2, 1, 3, 4}).reshape(
+          {b, g, t * rep, d});
+  torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2)) * scale;
+  torch::Tensor hidden = visible.logical_not()
+                             .unsqueeze(2)
+                             .expand({visible.size(0), t, rep, s})
+                             .reshape({visible.size(0), 1, t * rep, s});
+  scores = scores.masked_fill(hidden, -std::numeric_limits<double>::infinity());
+  torch::Tensor o = torch::matmul(softmaxWide(scores, -1), v);
+  return o.view({b, g, t, rep, v.size(-1)})
+      .permute({0, 2, 1, 3, 4})
+      .reshape({b, t, h, v.size(-1)});
+}
+
 torch::Tensor causalMask(int64_t t, const torch::Device &device) {
   auto opts = torch::TensorOptions().dtype(torch::kBool).device(device);
   return torch::ones({t, t}, opts).tril().unsqueeze(0);

@@ -19,9 +19,11 @@ public:
   explicit GqaAttention(const DenseConfig &config);
   /// Training path, causal by index.
   torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &positions);
-  /// Cached path: writes k/v at positions into kCache/vCache [B,S,KVH,hd].
+  /// Cached path: writes k/v at positions into kCache/vCache [B,KVH,S,hd],
+  /// then attends to the first `used` slots where `visible` [B,T,used].
   torch::Tensor forwardCached(const torch::Tensor &x,
                               const torch::Tensor &positions,
+                              const torch::Tensor &visible, int64_t used,
                               torch::Tensor &kCache, torch::Tensor &vCache);
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr},
       o_proj{nullptr};
@@ -30,6 +32,7 @@ public:
 private:
   std::tuple<torch::Tensor, torch::Tensor, torch::Tensor>
   project(const torch::Tensor &x, const torch::Tensor &positions);
+  /// q [B,T,H,hd]; k, v [B,KVH,S,hd].
   torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k,
                        const torch::Tensor &v, const torch::Tensor &visible);
   DenseConfig config;
@@ -45,7 +48,8 @@ public:
   std::shared_ptr<SwiGlu> mlp;
 };
 
-/// Standard K/V cache: per layer k and v [B,S,kv_heads,head_dim].
+/// Standard K/V cache: per layer k and v [B,kv_heads,S,head_dim], so that a
+/// prefix of the slots is a copy-free operand of attention's GEMMs.
 class GqaCache : public KVCache {
 public:
   int64_t batch() const override;

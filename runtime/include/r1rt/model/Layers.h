@@ -66,6 +66,14 @@ torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k,
                         const torch::Tensor &v, const torch::Tensor &visible,
                         double scale);
 
+/// Grouped-query attention without repeating k/v: q [B,T,H,d] with query
+/// head h reading kv head h / (H/KVH) of k, v [B,KVH,S,d] (any strides whose
+/// last dim is contiguous; a [B,KVH,S,d] cache slice costs no copy). Same
+/// mask and softmax precision as attention(). Returns [B,T,H,d].
+torch::Tensor groupedAttention(const torch::Tensor &q, const torch::Tensor &k,
+                               const torch::Tensor &v,
+                               const torch::Tensor &visible, double scale);
+
 /// Causal mask by index: [1,T,T] with key s visible to query t iff s <= t.
 torch::Tensor causalMask(int64_t t, const torch::Device &device);
 
