@@ -1,4 +1,4 @@
-//===- AttentionTest.cpp - RoPE, YaRN and absorbed-vs-naive MLA -----------===//
+//===- AttentionTest.cpp - RoPE, YaRN, grouped attention, MLA paths -------===//
 
 #include "TinyConfigs.h"
 
@@ -20,6 +20,39 @@ void expectClose(const torch::Tensor &a, const torch::Tensor &b, double atol,
 }
 
 } // namespace
+
+TEST(GroupedAttentionTest, EqualsPlainAttentionOverRepeatedKvHeads) {
+  // Reference: float64 softmax(q k^T) v with every kv head repeated per query
+  // head, written out here with plain LibTorch ops.
+  torch::manual_seed(7);
+  struct Size { int64_t b, t, s, h, g, d; };
+  for (Size z : {Size{1, 1, 1, 2, 1, 4}, Size{2, 1, 9, 9, 3, 8},
+                 Size{3, 5, 5, 4, 2, 16}, Size{2, 4, 11, 6, 6, 8}}) {
+    torch::Tensor q = torch::randn({z.b, z.t, z.h, z.d}, torch::kFloat64);
+    // k, v as a strided prefix of a larger [B,G,S+3,d] cache.
+    torch::Tensor k = torch::randn({z.b, z.g, z.s + 3, z.d}, torch::kFloat64)
+                          .narrow(2, 0, z.s);
+    torch::Tensor v = torch::randn({z.b, z.g, z.s + 3, z.d}, torch::kFloat64)
+                          .narrow(2, 0, z.s);
+    torch::Tensor visible = torch::rand({z.b, z.t, z.s}) < 0.7;
+    visible.select(-1, 0).fill_(true);
+    const double scale = 0.3;
+    torch::Tensor kr = k.repeat_interleave(z.h / z.g, 1);
+    torch::Tensor vr = v.repeat_interleave(z.h / z.g, 1);
+    torch::Tensor scores = torch::matmul(q.transpose(1, 2), kr.transpose(2, 3));
+    scores = (scores * scale)
+                 .masked_fill(visible.logical_not().unsqueeze(1),
+                              -std::numeric_limits<double>::infinity());
+    torch::Tensor ref =
+        torch::matmul(torch::softmax(scores, -1), vr).transpose(1, 2);
+    torch::Tensor got = groupedAttention(q, k, v, visible, scale);
+    expectClose(got, ref, 1e-12, 0);
+    torch::Tensor got32 =
+        groupedAttention(q.to(torch::kFloat32), k.to(torch::kFloat32),
+                         v.to(torch::kFloat32), visible, scale);
+    expectClose(got32.to(torch::kFloat64), ref, 1e-5);
+  }
+}
 
 TEST(RopeTest, PairsMatchComplexRotation) {
   torch::manual_seed(1);
