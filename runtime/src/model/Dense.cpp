@@ -9,8 +9,8 @@
 namespace r1rt {
 
 namespace {
-torch::nn::Linear linear(int64_t in, int64_t out, bool bias) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+Linear linear(int64_t in, int64_t out, bool bias) {
+  return Linear(in, out, bias);
 }
 } // namespace
 

@@ -26,7 +26,7 @@ torch::Tensor RmsNorm::forward(const torch::Tensor &x) {
 
 SwiGlu::SwiGlu(int64_t dim, int64_t hidden) {
   auto lin = [](int64_t in, int64_t out) {
-    return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+    return Linear(in, out, /*bias=*/false);
   };
   gate_proj = register_module("gate_proj", lin(dim, hidden));
   up_proj = register_module("up_proj", lin(dim, hidden));
@@ -176,6 +176,10 @@ bool endsWith(const std::string &s, const std::string &suffix) {
 }
 } // namespace
 
+at::Generator nameGenerator(uint64_t seed, const std::string &name) {
+  return at::detail::createCPUGenerator(splitmix64(seed ^ fnv1a(name)));
+}
+
 void initParameters(torch::nn::Module &module, uint64_t seed, double std) {
   torch::NoGradGuard noGrad;
   for (auto &item : module.named_parameters()) {
@@ -186,8 +190,7 @@ void initParameters(torch::nn::Module &module, uint64_t seed, double std) {
     } else if (p.dim() == 1 && endsWith(name, ".weight")) {
       p.fill_(1.0);
     } else {
-      at::Generator gen =
-          at::detail::createCPUGenerator(splitmix64(seed ^ fnv1a(name)));
+      at::Generator gen = nameGenerator(seed, name);
       torch::Tensor v = at::randn(
           p.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat64));
       p.copy_(v * std);

@@ -7,8 +7,8 @@
 namespace r1rt {
 
 namespace {
-torch::nn::Linear linear(int64_t in, int64_t out) {
-  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(false));
+Linear linear(int64_t in, int64_t out) {
+  return Linear(in, out, /*bias=*/false);
 }
 } // namespace
 

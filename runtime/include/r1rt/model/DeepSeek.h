@@ -66,7 +66,7 @@ private:
                     MlaCache *cache, bool naiveCached);
   torch::nn::Embedding embed_tokens{nullptr};
   std::shared_ptr<RmsNorm> norm;
-  torch::nn::Linear lm_head{nullptr};
+  Linear lm_head{nullptr};
 };
 
 } // namespace r1rt

@@ -25,7 +25,7 @@ public:
                               const torch::Tensor &positions,
                               const torch::Tensor &visible, int64_t used,
                               torch::Tensor &kCache, torch::Tensor &vCache);
-  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr},
+  Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr},
       o_proj{nullptr};
   std::shared_ptr<RmsNorm> q_norm, k_norm; ///< Set when config.qkNorm.
 
@@ -80,7 +80,7 @@ public:
 private:
   torch::nn::Embedding embed_tokens{nullptr};
   std::shared_ptr<RmsNorm> norm;
-  torch::nn::Linear lm_head{nullptr};
+  Linear lm_head{nullptr};
 };
 
 } // namespace r1rt

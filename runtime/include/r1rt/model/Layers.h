@@ -9,6 +9,7 @@
 #define R1RT_MODEL_LAYERS_H
 
 #include "r1rt/model/Config.h"
+#include "r1rt/model/Linear.h"
 
 #include <torch/torch.h>
 
@@ -32,7 +33,7 @@ class SwiGlu : public torch::nn::Module {
 public:
   SwiGlu(int64_t dim, int64_t hidden);
   torch::Tensor forward(const torch::Tensor &x);
-  torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 };
 
 /// Inverse RoPE frequencies [dim/2] (float64, CPU): theta^(-2i/dim), with
@@ -82,6 +83,9 @@ torch::Tensor positionMask(const torch::Tensor &positions, int64_t s);
 
 /// Softmax in float32 or wider, cast back to x's dtype.
 torch::Tensor softmaxWide(const torch::Tensor &x, int64_t dim);
+
+/// The CPU generator of parameter `name`: seeded splitmix64(seed ^ fnv1a(name)).
+at::Generator nameGenerator(uint64_t seed, const std::string &name);
 
 /// Deterministic initialisation: every parameter gets its own CPU generator
 /// seeded with splitmix64(seed ^ fnv1a(name)); 1-D "*.weight" (norms) = 1,

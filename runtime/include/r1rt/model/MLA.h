@@ -43,9 +43,9 @@ public:
   /// (nope+rope)^-0.5, times mscale^2 when YaRN is active.
   double softmaxScale() const { return scale; }
 
-  torch::nn::Linear q_proj{nullptr}, q_a_proj{nullptr}, q_b_proj{nullptr};
+  Linear q_proj{nullptr}, q_a_proj{nullptr}, q_b_proj{nullptr};
   std::shared_ptr<RmsNorm> q_a_layernorm, kv_a_layernorm;
-  torch::nn::Linear kv_a_proj_with_mqa{nullptr}, kv_b_proj{nullptr},
+  Linear kv_a_proj_with_mqa{nullptr}, kv_b_proj{nullptr},
       o_proj{nullptr};
 
 private:

@@ -1,0 +1,133 @@
+//===- LoraTest.cpp - LoRA adapters against peft --------------------------===//
+//
+// test/oracles/peft/lora_oracle.py wraps tiny random transformers models in
+// peft's LoRA (random A and B) and saves their logits, the adapter gradients
+// of sum(logits * weights), and the logits after merge_and_unload. We load
+// the same base model, attach adapters with the same values and compare.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TinyConfigs.h"
+
+#include "r1rt/Error.h"
+#include "r1rt/model/Dense.h"
+#include "r1rt/model/Lora.h"
+#include "r1rt/model/Pretrained.h"
+#include "r1rt/store/Safetensors.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace r1rt;
+namespace fs = std::filesystem;
+
+namespace {
+
+double relErr(const torch::Tensor &a, const torch::Tensor &b) {
+  EXPECT_EQ(a.sizes(), b.sizes());
+  double scale = std::max(1e-3, b.abs().max().item<double>());
+  return (a - b).abs().max().item<double>() / scale;
+}
+
+torch::Tensor logitsOf(CausalLM &m, const torch::Tensor &tokens) {
+  return m.logits(m.forward(tokens));
+}
+
+} // namespace
+
+TEST(LoraTest, MatchesPeftForwardGradientsAndMerge) {
+  fs::path dir = fs::temp_directory_path() /
+                 ("r1rt-lora-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string cmd = std::string(R1C_PYTHON) + " " + R1C_SOURCE_DIR +
+                    "/test/oracles/peft/lora_oracle.py " + dir.string() +
+                    " 11 > " + (dir / "log.txt").string() + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0)
+      << std::ifstream(dir / "log.txt").rdbuf();
+  for (const char *name : {"llama_all", "llama_tied_qv", "qwen2_bias"}) {
+    SCOPED_TRACE(name);
+    nlohmann::json spec =
+        nlohmann::json::parse(std::ifstream(dir / (std::string(name) + ".json")));
+    std::map<std::string, torch::Tensor> ref =
+        loadSafetensors((dir / (std::string(name) + ".lora.safetensors"))
+                            .string())
+            .toMap();
+    Pretrained p = loadPretrained((dir / name).string());
+    CausalLM &m = *p.model;
+    const torch::Tensor &tokens = ref.at("tokens");
+    torch::Tensor base;
+    {
+      torch::NoGradGuard g;
+      base = logitsOf(m, tokens);
+    }
+
+    LoraOptions o;
+    o.rank = spec["rank"];
+    o.alpha = spec["alpha"];
+    o.targets = spec["targets"].get<std::vector<std::string>>();
+    const int64_t adapted = applyLora(m, o, 3);
+    auto adapters = loraParameters(m);
+    EXPECT_EQ(int64_t(adapters.size()), 2 * adapted);
+    EXPECT_EQ(adapted, 2 * int64_t(o.targets.size())); // 2 layers
+    {
+      // Fresh adapters (B = 0) leave the model's output as it was.
+      torch::NoGradGuard g;
+      EXPECT_TRUE(torch::equal(logitsOf(m, tokens), base));
+      for (auto &[n, t] : adapters) {
+        ASSERT_TRUE(ref.count(n)) << n << " not in peft's adapters";
+        ASSERT_EQ(t.sizes(), ref.at(n).sizes()) << n;
+        t.copy_(ref.at(n));
+      }
+    }
+    EXPECT_EQ(ref.size(), 4 + 2 * adapters.size()); // no adapter we lack
+
+    torch::Tensor logits = logitsOf(m, tokens);
+    EXPECT_GT(relErr(base, ref.at("logits")), 1e-2) << "adapters had no effect";
+    EXPECT_LT(relErr(logits, ref.at("logits")), 1e-5);
+    (logits * ref.at("weights")).sum().backward();
+    for (auto &[n, t] : adapters) {
+      ASSERT_TRUE(t.grad().defined()) << n;
+      EXPECT_GT(t.grad().abs().max().item<double>(), 0) << n;
+      EXPECT_LT(relErr(t.grad(), ref.at("grad." + n)), 1e-4) << n;
+    }
+    for (auto &item : m.named_parameters())
+      if (item.key().find("lora_") == std::string::npos)
+        EXPECT_FALSE(item.value().requires_grad()) << item.key();
+
+    mergeLora(m);
+    EXPECT_TRUE(loraParameters(m).empty());
+    for (auto &item : m.named_parameters())
+      EXPECT_EQ(item.key().find("lora_"), std::string::npos) << item.key();
+    torch::NoGradGuard g;
+    EXPECT_LT(relErr(logitsOf(m, tokens), ref.at("merged_logits")), 1e-5);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(LoraTest, ErrorsNameWhatIsWrong) {
+  auto expectError = [](const LoraOptions &o, const std::string &part) {
+    auto m = std::make_shared<DenseModel>(test::tinyDense());
+    try {
+      applyLora(*m, o, 1);
+      ADD_FAILURE() << "no error for " << part;
+    } catch (const Error &e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
+          << e.what();
+    }
+    // A refused call changes nothing.
+    EXPECT_TRUE(loraParameters(*m).empty());
+    for (auto &p : m->parameters())
+      EXPECT_TRUE(p.requires_grad());
+  };
+  expectError({4, 8, {"q", "wq"}},
+              "target 'wq' matches no projection of this model; it has");
+  expectError({0, 8, {"q"}}, "rank must be at least 1");
+  expectError({4, 0, {"q"}}, "alpha must be positive");
+  expectError({4, 8, {}}, "no targets");
+  expectError({100, 8, {"q"}}, "rank 100 must be between 1 and");
+}
