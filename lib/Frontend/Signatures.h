@@ -1,9 +1,10 @@
 //===- Signatures.h - Argument signatures of every .r1p call ----*- C++ -*-===//
 //
-// The single table of what each stage, dataset source, reward, tokenizer,
-// setting and model field accepts: name, kind, required or default, value
-// constraint. Sema checks calls against it and fills in defaults from it;
-// docs/language.md documents it row by row.
+// What each stage, dataset source, reward, tokenizer, setting and model
+// field accepts: name, kind, required or default, value constraint. Stages,
+// datasets, rewards and settings are expanded from R1/Params.def; Sema checks
+// calls against these tables and fills in defaults from them; r1c-docgen
+// prints them into docs/language.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,38 +12,12 @@
 #define R1_FRONTEND_SIGNATURES_H
 
 #include "Frontend/AST.h"
+#include "R1/ParamKinds.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace r1 {
-
-/// The kind of value a parameter takes.
-enum class ParamType {
-  Int,         ///< integer literal
-  Float,       ///< number (an integer is accepted)
-  Bool,        ///< `true` / `false`
-  String,      ///< string literal
-  Symbol,      ///< one of `choices`, written as a bare word
-  Range,       ///< `lo..hi`
-  Ratio,       ///< `a:b[:c...]`
-  ModelOrCkpt, ///< a model (fresh weights) or a checkpoint-producing stage
-  Checkpoint,  ///< a checkpoint-producing stage
-  Dataset,     ///< a dataset, an inline `mix(...)` or a reject_sample stage
-  Reward,      ///< a reward or a weighted sum `a + 0.1 * b`
-  Predicate,   ///< a condition over rewards: `a == 1 and b >= 0.5`
-  Loss,        ///< a loss name
-  Balance,     ///< `bias(rate)` or `none` (moe balance)
-};
-
-/// A constraint on a numeric value.
-enum class Constraint {
-  None,
-  Positive,    ///< > 0
-  NonNegative, ///< >= 0
-  UnitOpen,    ///< in (0, 1]
-  Unit,        ///< in [0, 1]
-};
 
 /// One parameter of a call or one field of a model block.
 struct ParamSignature {
