@@ -40,8 +40,7 @@ def R1_DatasetType : R1_Type<"Dataset", "dataset"> {
     - `text`: plain text (pretraining);
     - `prompt`: a prompt with a verifiable answer (RL, rejection sampling,
       eval); its reference solution also makes it usable as text or pairs;
-    - `pairs`: prompt and response pairs (SFT, distillation);
-    - `prefs`: prompt with a chosen and a rejected response.
+    - `pairs`: prompt and response pairs (SFT, distillation).
   }];
   let parameters = (ins StringRefParameter<"record kind">:$kind);
   let assemblyFormat = "`<` custom<Keyword>($kind) `>`";

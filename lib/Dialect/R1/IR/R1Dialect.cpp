@@ -87,8 +87,8 @@ LogicalResult CkptType::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult DatasetType::verify(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef kind) {
-  if (kind != "text" && kind != "prompt" && kind != "pairs" && kind != "prefs")
+  if (kind != "text" && kind != "prompt" && kind != "pairs")
     return emitError() << "unknown dataset kind '" << kind
-                       << "'; expected text, prompt, pairs or prefs";
+                       << "'; expected text, prompt or pairs";
   return success();
 }

@@ -59,8 +59,11 @@ void PipelineOp::build(OpBuilder &builder, OperationState &state,
 }
 
 LogicalResult PipelineOp::verify() {
-  if (getSeed() < 0)
-    return emitOpError() << "seed must be non-negative, got " << getSeed();
+  // The accessor is unsigned; read the attribute signed so that a negative
+  // seed written in the IR is rejected rather than wrapped.
+  int64_t seed = getSeedAttr().getInt();
+  if (seed < 0)
+    return emitOpError() << "seed must be non-negative, got " << seed;
   llvm::StringMap<Operation *> names;
   for (Operation &op : getBodyBlock()) {
     auto name = op.getAttrOfType<StringAttr>("sym_name");

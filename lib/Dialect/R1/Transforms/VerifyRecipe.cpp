@@ -18,7 +18,7 @@ using namespace r1;
 
 namespace {
 
-/// The dataset kind of a value (`text`, `prompt`, `pairs`, `prefs`).
+/// The dataset kind of a value (`text`, `prompt`, `pairs`).
 StringRef kindOf(Value data) {
   return cast<DatasetType>(data.getType()).getKind();
 }
