@@ -25,7 +25,7 @@ public:
 #define TOK_LITERAL(NAME) NAME,
 #define TOK_PUNCTUATION(NAME, SPELLING) NAME,
 #define TOK_KEYWORD(SPELLING) kw_##SPELLING,
-#include "Frontend/TokenKinds.def"
+#include "TokenKinds.def"
   };
 
   Token() = default;

@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Parser.h"
-#include "Frontend/Lexer.h"
-#include "Frontend/Sema.h"
+#include "Parser.h"
+#include "Lexer.h"
+#include "Sema.h"
 
 #include "mlir/IR/Diagnostics.h"
 

@@ -4,7 +4,7 @@
 #ifndef R1_FRONTEND_PARSER_H
 #define R1_FRONTEND_PARSER_H
 
-#include "Frontend/AST.h"
+#include "r1/Frontend/AST.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"

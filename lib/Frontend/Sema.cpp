@@ -1,6 +1,6 @@
 //===- Sema.cpp - Names, arguments and expression kinds of .r1p -----------===//
 
-#include "Frontend/Sema.h"
+#include "Sema.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

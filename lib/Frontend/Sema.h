@@ -11,9 +11,9 @@
 #ifndef R1_FRONTEND_SEMA_H
 #define R1_FRONTEND_SEMA_H
 
-#include "Frontend/AST.h"
-#include "Frontend/Frontend.h"
-#include "Frontend/Signatures.h"
+#include "r1/Frontend/AST.h"
+#include "r1/Frontend/Frontend.h"
+#include "r1/Frontend/Signatures.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"

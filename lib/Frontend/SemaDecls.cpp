@@ -1,7 +1,7 @@
 //===- SemaDecls.cpp - Checks of each .r1p declaration kind ---------------===//
 
-#include "Frontend/FileDigest.h"
-#include "Frontend/Sema.h"
+#include "FileDigest.h"
+#include "Sema.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Signatures.h"
+#include "r1/Frontend/Signatures.h"
 
 using namespace r1;
 using ast::Expr;
@@ -49,28 +49,28 @@ constexpr P sym(const char *n, const char *def, const char *choices,
 #define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                            \
   opt(#NAME, T::TYPE, DEFAULT, C::CONSTRAINT, DOC),
 #define R1_SYM(NAME, DEFAULT, CHOICES, DOC) sym(#NAME, DEFAULT, CHOICES, DOC),
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 
 const StageSignature stageSigs[] = {
 #define R1_STAGE(ID, NAME, RESULT, DOC)                                         \
   {StageKind::ID, {NAME, stage##ID##Params, DOC}, Expr::Type::RESULT},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 };
 
 const Signature datasetSigs[] = {
 #define R1_DATASET(ID, NAME, DOC) {NAME, dataset##ID##Params, DOC},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 };
 
 const Signature rewardSigs[] = {
 #define R1_REWARD(ID, NAME, DOC) {NAME, reward##ID##Params, DOC},
 #define R1_REWARD_ALIAS(ID, NAME, OF, DOC) {NAME, reward##OF##Params, DOC},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 };
 
 #define R1_SETTINGS(ID, NAME, DOC)                                              \
   const Signature settings##ID##Sig = {NAME, settings##ID##Params, DOC};
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 
 //===--- Tokenizers, model sources, bias ----------------------------------===//
 

@@ -1,7 +1,7 @@
 //===- PlanBundle.cpp - Writes the X.r1plan bundle directory -------------===//
 
-#include "Target/PlanWriter.h"
-#include "Target/KernelEmission.h"
+#include "r1/Target/PlanWriter.h"
+#include "KernelEmission.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"

@@ -12,7 +12,7 @@
 #include "Commands.h"
 #include "CompileCommands.h"
 
-#include "R1/Conversion/Passes.h"
+#include "r1/Conversion/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"

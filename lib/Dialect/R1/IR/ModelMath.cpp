@@ -1,8 +1,8 @@
 //===- ModelMath.cpp - Closed-form sizes and costs of r1 models ----------===//
 
-#include "R1/ModelMath.h"
-#include "R1/R1Ops.h"
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/IR/Builders.h"
 

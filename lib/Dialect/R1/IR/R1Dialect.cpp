@@ -1,8 +1,8 @@
 //===- R1Dialect.cpp - The r1 dialect: registration, types, directives ---===//
 
-#include "R1/R1Dialect.h"
-#include "R1/R1Ops.h"
-#include "R1/R1Types.h"
+#include "r1/Dialect/R1/R1Dialect.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Types.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -44,22 +44,22 @@ static void printKeyword(OpAsmPrinter &p, Operation *, StringAttr value) {
   printKeywordOrStr(p, value.getValue());
 }
 
-#include "R1/R1OpsDialect.cpp.inc"
+#include "r1/Dialect/R1/R1OpsDialect.cpp.inc"
 
 #define GET_TYPEDEF_CLASSES
-#include "R1/R1OpsTypes.cpp.inc"
+#include "r1/Dialect/R1/R1OpsTypes.cpp.inc"
 
 #define GET_OP_CLASSES
-#include "R1/R1Ops.cpp.inc"
+#include "r1/Dialect/R1/R1Ops.cpp.inc"
 
 void R1Dialect::initialize() {
   addTypes<
 #define GET_TYPEDEF_LIST
-#include "R1/R1OpsTypes.cpp.inc"
+#include "r1/Dialect/R1/R1OpsTypes.cpp.inc"
       >();
   addOperations<
 #define GET_OP_LIST
-#include "R1/R1Ops.cpp.inc"
+#include "r1/Dialect/R1/R1Ops.cpp.inc"
       >();
 }
 

@@ -1,7 +1,7 @@
 //===- R1Ops.cpp - Verifiers, builders and helpers of r1 ops -------------===//
 
-#include "R1/R1Ops.h"
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"

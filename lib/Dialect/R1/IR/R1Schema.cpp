@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "R1/R1Schema.h"
-#include "R1/ParamKinds.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/ParamKinds.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Builders.h"
@@ -104,7 +104,7 @@ struct Param {
   {#NAME, ParamType::TYPE, Constraint::CONSTRAINT, false, DEFAULT, nullptr},
 #define R1_SYM(NAME, DEFAULT, CHOICES, DOC)                                     \
   {#NAME, ParamType::Symbol, Constraint::None, false, DEFAULT, CHOICES},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 
 struct NamedParams {
   const char *name;
@@ -113,16 +113,16 @@ struct NamedParams {
 
 const NamedParams stageParams[] = {
 #define R1_STAGE(ID, NAME, RESULT, DOC) {"r1." NAME, stage##ID##Params},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 };
 const NamedParams datasetParams[] = {
 #define R1_DATASET(ID, NAME, DOC) {NAME, dataset##ID##Params},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 };
 const NamedParams rewardParams[] = {
 #define R1_REWARD(ID, NAME, DOC) {NAME, reward##ID##Params},
 #define R1_REWARD_ALIAS(ID, NAME, OF, DOC) {NAME, reward##OF##Params},
-#include "R1/Params.def"
+#include "r1/Dialect/R1/Params.def"
 };
 
 /// The field kind checking a value parameter of `type` under `c`. The IR is

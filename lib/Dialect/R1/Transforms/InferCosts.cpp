@@ -1,16 +1,16 @@
 //===- InferCosts.cpp - r1-infer-costs: sizes and cost estimates ---------===//
 
-#include "R1/ModelMath.h"
-#include "R1/Passes.h"
-#include "R1/R1Schema.h"
-#include "R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace r1 {
 #define GEN_PASS_DEF_INFERCOSTSPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;

@@ -1,8 +1,8 @@
 //===- RecipeAnalysis.cpp - Walks over the stage DAG of a recipe ---------===//
 
-#include "R1/RecipeAnalysis.h"
-#include "R1/ModelMath.h"
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"

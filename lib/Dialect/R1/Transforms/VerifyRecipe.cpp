@@ -1,8 +1,8 @@
 //===- VerifyRecipe.cpp - r1-verify-recipe: contracts that cross ops -----===//
 
-#include "R1/Passes.h"
-#include "R1/R1Schema.h"
-#include "R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -10,7 +10,7 @@
 
 namespace r1 {
 #define GEN_PASS_DEF_VERIFYRECIPEPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;

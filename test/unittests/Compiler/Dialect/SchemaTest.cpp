@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Signatures.h"
-#include "R1/R1Schema.h"
+#include "r1/Frontend/Signatures.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Frontend.h"
-#include "Frontend/Signatures.h"
+#include "r1/Frontend/Frontend.h"
+#include "r1/Frontend/Signatures.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/MemoryBuffer.h"

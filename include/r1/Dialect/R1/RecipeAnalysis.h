@@ -9,7 +9,7 @@
 #ifndef R1_RECIPEANALYSIS_H
 #define R1_RECIPEANALYSIS_H
 
-#include "R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "llvm/ADT/SmallVector.h"
 

@@ -3,8 +3,8 @@
 #ifndef R1_OPS_TD
 #define R1_OPS_TD
 
-include "R1/R1Dialect.td"
-include "R1/R1Types.td"
+include "r1/Dialect/R1/R1Dialect.td"
+include "r1/Dialect/R1/R1Types.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"

@@ -3,7 +3,7 @@
 #ifndef R1_TYPES_TD
 #define R1_TYPES_TD
 
-include "R1/R1Dialect.td"
+include "r1/Dialect/R1/R1Dialect.td"
 include "mlir/IR/AttrTypeBase.td"
 
 class R1_Type<string name, string typeMnemonic, list<Trait> traits = []>

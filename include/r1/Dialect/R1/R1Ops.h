@@ -3,8 +3,8 @@
 #ifndef R1_R1OPS_H
 #define R1_R1OPS_H
 
-#include "R1/R1Dialect.h"
-#include "R1/R1Types.h"
+#include "r1/Dialect/R1/R1Dialect.h"
+#include "r1/Dialect/R1/R1Types.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OpDefinition.h"
@@ -14,7 +14,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #define GET_OP_CLASSES
-#include "R1/R1Ops.h.inc"
+#include "r1/Dialect/R1/R1Ops.h.inc"
 
 namespace r1 {
 /// True for the ops that are stages of the recipe (pretrain, sft, grpo, ppo,

@@ -5,6 +5,6 @@
 
 #include "mlir/IR/Dialect.h"
 
-#include "R1/R1OpsDialect.h.inc"
+#include "r1/Dialect/R1/R1OpsDialect.h.inc"
 
 #endif // R1_R1DIALECT_H

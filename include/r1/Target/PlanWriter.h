@@ -8,7 +8,7 @@
 #ifndef R1_TARGET_PLANWRITER_H
 #define R1_TARGET_PLANWRITER_H
 
-#include "R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLFunctionalExtras.h"

@@ -3,7 +3,7 @@
 #ifndef R1_PASSES_H
 #define R1_PASSES_H
 
-#include "R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -11,7 +11,7 @@
 namespace r1 {
 
 #define GEN_PASS_DECL
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 
 /// Options of the r1-compile-pipeline.
 struct CompilePipelineOptions
@@ -34,7 +34,7 @@ void registerR1PassesAndPipelines();
 llvm::StringRef getArtifactKey(mlir::Operation *stage);
 
 #define GEN_PASS_REGISTRATION
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 
 } // namespace r1
 

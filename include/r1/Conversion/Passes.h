@@ -16,7 +16,7 @@
 namespace r1 {
 
 #define GEN_PASS_DECL
-#include "R1/Conversion/Passes.h.inc"
+#include "r1/Conversion/Passes.h.inc"
 
 /// The name of the kernel function r1-loss-to-kernels writes for a loss.
 std::string lossKernelName(llvm::StringRef lossName);

@@ -11,7 +11,7 @@
 #ifndef R1_FRONTEND_FRONTEND_H
 #define R1_FRONTEND_FRONTEND_H
 
-#include "Frontend/AST.h"
+#include "r1/Frontend/AST.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"

@@ -1,8 +1,8 @@
 //===- MLIRGen.cpp - Lowering of the checked .r1p AST to the r1 dialect --===//
 
-#include "Frontend/MLIRGen.h"
-#include "R1/R1Ops.h"
-#include "R1/R1Schema.h"
+#include "r1/MLIRGen/MLIRGen.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

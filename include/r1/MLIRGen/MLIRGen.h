@@ -4,7 +4,7 @@
 #ifndef R1_FRONTEND_MLIRGEN_H
 #define R1_FRONTEND_MLIRGEN_H
 
-#include "Frontend/AST.h"
+#include "r1/Frontend/AST.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"

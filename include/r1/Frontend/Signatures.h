@@ -11,8 +11,8 @@
 #ifndef R1_FRONTEND_SIGNATURES_H
 #define R1_FRONTEND_SIGNATURES_H
 
-#include "Frontend/AST.h"
-#include "R1/ParamKinds.h"
+#include "r1/Frontend/AST.h"
+#include "r1/Dialect/R1/ParamKinds.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"

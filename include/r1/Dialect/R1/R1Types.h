@@ -7,6 +7,6 @@
 #include "mlir/IR/Types.h"
 
 #define GET_TYPEDEF_CLASSES
-#include "R1/R1OpsTypes.h.inc"
+#include "r1/Dialect/R1/R1OpsTypes.h.inc"
 
 #endif // R1_R1TYPES_H
