@@ -1,5 +1,4 @@
-//===- Frontend.h - Entry point of the .r1p front end ------------*- C++
-//-*-===//
+//===- Frontend.h - Entry point of the .r1p front end -----------*- C++ -*-===//
 //
 // Lexer + parser + built-in prelude + Sema in one call. Diagnostics go
 // through the MLIRContext's diagnostic engine (mlir::emitError with
@@ -12,6 +11,7 @@
 #define R1_FRONTEND_FRONTEND_H
 
 #include "r1/Frontend/AST.h"
+#include "r1/Frontend/FrontendOptions.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"
@@ -20,18 +20,6 @@
 #include <memory>
 
 namespace r1 {
-
-/// Options of the front end.
-struct FrontendOptions {
-  /// Include the built-in loss prelude (grpo, dr_grpo, dapo, gspo).
-  bool prelude = true;
-  /// Check that files named by the pipeline (jsonl, hf tokenizer) exist,
-  /// relative to the pipeline's directory; a missing one is a warning.
-  bool checkFiles = true;
-  /// Hash the contents of every external file (jsonl, tokenizer, model
-  /// weights) for the artifact keys; compiling does, `r1c check` does not.
-  bool digestFiles = false;
-};
 
 /// Parses the main buffer of `sourceMgr` as a pipeline, then resolves and
 /// checks it. Returns the annotated AST, or failure after emitting at least
