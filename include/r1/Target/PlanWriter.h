@@ -1,4 +1,4 @@
-//===- PlanWriter.h - The plan bundle: plan.json, ir.mlir, source -*- C++ -*-//
+//===- PlanWriter.h - The plan bundle: plan.json, ir.mlir, source *- C++ -*-===//
 //
 // The contract between r1c and r1run (docs/plan-format.md). plan.json holds
 // everything the runtime needs; the runtime never re-parses the .r1p file.
@@ -25,6 +25,17 @@ constexpr int64_t kPlanSchemaVersion = 1;
 /// paths in the recipe are resolved against. Errors are emitted at the op.
 mlir::FailureOr<llvm::json::Value> buildPlanJson(PipelineOp pipeline,
                                                  llvm::StringRef sourceDir);
+
+/// The module's one r1.pipeline; an error at the module when it has none or
+/// several.
+mlir::FailureOr<PipelineOp> getSinglePipeline(mlir::ModuleOp module);
+
+/// Prints plan.json's text (two-space indent, trailing newline).
+void printPlanJson(const llvm::json::Value &plan, llvm::raw_ostream &os);
+
+/// Registers the `--r1-to-plan-json` translation (with its option
+/// `--r1-source-dir`) for r1c-translate.
+void registerToPlanJsonTranslation();
 
 /// Writes `path` through a temporary file renamed into place; on failure,
 /// an error naming the file.

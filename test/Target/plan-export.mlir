@@ -1,13 +1,6 @@
-// RUN: rm -rf %t && r1c compile %s -o %t.r1plan && FileCheck %s < %t.r1plan/plan.json
+// RUN: r1c-translate --r1-to-plan-json %S/Inputs/export.mlir | FileCheck %s
 // An export stage reaches plan.json with its checkpoint input and its
-// config, format defaulting to native.
-pipeline ex {
-  tokenizer = bytes()
-  model m = dense { dim = 32  layers = 1  heads = 2  ffn = 64 }
-  dataset d = task.arith(count = 10)
-  stage lm = pretrain(m, d, steps = 1)
-  stage out = export(lm, path = "out/final")
-}
+// config, format defaulting to native (recipe: Inputs/export.r1p).
 
 // CHECK-LABEL: "stages"
 // CHECK: "name": "lm"

@@ -1,28 +1,10 @@
-// RUN: r1c compile %s -o %t.r1plan 2>/dev/null
-// RUN: %python %S/Inputs/grad_trees.py %t.r1plan/plan.json | FileCheck %s
-// RUN: %python %S/Inputs/flatten_json.py %t.r1plan/plan.json | FileCheck %s --check-prefix=FWD
+// RUN: r1c-translate --r1-to-plan-json %S/Inputs/loss-grad.mlir -o %t.json
+// RUN: %python %S/Inputs/grad_trees.py %t.json | FileCheck %s
+// RUN: %python %S/Inputs/flatten_json.py %t.json | FileCheck %s --check-prefix=FWD
 // Each loss of plan.json carries "grad": one tree per differentiated
 // parameter, in the forward's tree format, reading the parameters and the
 // upstream gradient `dloss` (r1-differentiate-loss, docs/plan-format.md).
-
-pipeline grads {
-  tokenizer = chars("0123456789+-*=() \n<>/thinkaswer")
-  model m = dense { dim = 16  layers = 1  heads = 2  ffn = 32 }
-  dataset d = task.arith(count = 8)
-  reward acc = answer_match()
-
-  loss scaled(logp, adv) reduce token_mean { return exp(logp) * adv }
-  loss clipped(logp) reduce token_mean { return clamp(logp, -0.5, 0.5) }
-  loss split(logp, adv) reduce token_mean { return abs(min(logp, adv)) }
-
-  stage lm = pretrain(m, d, steps = 1)
-  stage a = grpo(lm, d, rewards = acc, loss = scaled, steps = 1)
-  stage b = grpo(lm, d, rewards = acc, loss = clipped, steps = 1)
-  stage c = grpo(lm, d, rewards = acc, loss = split, steps = 1)
-  stage e = grpo(lm, d, rewards = acc, loss = grpo, steps = 1)
-  stage f = grpo(lm, d, rewards = acc, loss = gspo, steps = 1)
-  eval [a, b, c, e, f] on d { pass@1 }
-}
+// The recipe is Inputs/loss-grad.r1p.
 
 // clamp(x, lo, hi) is one node forward (torch.clamp) and its gradient
 // passes where lo <= x <= hi.
