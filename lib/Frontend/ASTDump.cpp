@@ -1,5 +1,4 @@
-//===- ASTDump.cpp - Stable textual dump of the AST (r1c --emit=ast)
-//-------===//
+//===- ASTDump.cpp - Stable text dump of the AST (--emit=ast) -------------===//
 //
 // One line per declaration, sub-lines for bodies; binary expressions are
 // fully parenthesized; every declaration shows its <line:col>. Resolved

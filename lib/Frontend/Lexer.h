@@ -1,5 +1,10 @@
-//===- Lexer.h - Tokenizer for the .r1p language ------------------*- C++
-//-*-===//
+//===- Lexer.h - Tokenizer for the .r1p language ----------------*- C++ -*-===//
+//
+// Internal to the front end. Turns one buffer into tokens (TokenKinds.def)
+// with their locations; a malformed token is reported once and becomes
+// Token::error.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef R1_FRONTEND_LEXER_H
 #define R1_FRONTEND_LEXER_H

@@ -1,5 +1,9 @@
-//===- Parser.h - Recursive-descent parser for .r1p ---------------*- C++
-//-*-===//
+//===- Parser.h - Recursive-descent parser for .r1p -------------*- C++ -*-===//
+//
+// Internal to the front end: parseBuffer, the entry point of the parser
+// (ParserImpl.h, Parser.cpp, ParseExpr.cpp).
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef R1_FRONTEND_PARSER_H
 #define R1_FRONTEND_PARSER_H

@@ -1,4 +1,4 @@
-//===- SemaArgs.cpp - Call arguments of .r1p: values, references -------===//
+//===- SemaArgs.cpp - Call arguments of .r1p: values, references ----------===//
 //
 // Maps each call's arguments onto its signature (positional, named,
 // defaults), folds constant numbers, checks values against kinds and

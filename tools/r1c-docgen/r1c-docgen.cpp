@@ -6,7 +6,7 @@
 // A generated table sits between `<!-- r1c-docgen: WHAT -->` and
 // `<!-- r1c-docgen end -->`, where WHAT is `stage NAME`, `dataset NAME`,
 // `model NAME` (deepseek, dense, mla, moe, yarn), `settings` or `eval`. The
-// rows come from the front end's signature tables (lib/Frontend/Signatures.h,
+// rows come from the front end's signature tables (include/r1/Frontend/Signatures.h,
 // which expand R1/Params.def), so the docs cannot drift from the compiler.
 //
 //===----------------------------------------------------------------------===//

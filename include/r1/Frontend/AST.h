@@ -1,5 +1,4 @@
-//===- AST.h - Abstract syntax tree of the .r1p pipeline language -*- C++
-//-*-===//
+//===- AST.h - Abstract syntax tree of .r1p pipelines -----------*- C++ -*-===//
 //
 // The AST produced by the parser and annotated by Sema. After a successful
 // `r1::parsePipeline` every name reference points at its declaration, every

@@ -1,5 +1,4 @@
-//===- MLIRGen.h - Lowering of the checked .r1p AST to the r1 dialect -*- C++
-//-*-//
+//===- MLIRGen.h - The checked .r1p AST to the r1 dialect -------*- C++ -*-===//
 
 #ifndef R1_FRONTEND_MLIRGEN_H
 #define R1_FRONTEND_MLIRGEN_H

@@ -1,4 +1,4 @@
-//===- PlanWriter.h - The plan bundle: plan.json, ir.mlir, source *- C++ -*-===//
+//===- PlanWriter.h - plan.json, ir.mlir, source.r1p ------------*- C++ -*-===//
 //
 // The contract between r1c and r1run (docs/plan-format.md). plan.json holds
 // everything the runtime needs; the runtime never re-parses the .r1p file.

@@ -2,7 +2,8 @@
 //
 // The front end (lib/Frontend/Signatures.cpp) and the dialect
 // (lib/Dialect/R1/IR/R1Schema.cpp) each describe what stages, datasets,
-// rewards and models accept. Every value-typed parameter of the front end
+// rewards and models accept; stages, datasets and rewards both expand
+// include/r1/Dialect/R1/Params.def, models are declared in each. Every value-typed parameter of the front end
 // must be a field of the dialect with the same default, so that MLIRGen's
 // output verifies and plan.json defaults match the language docs.
 //

@@ -1,6 +1,7 @@
 //===- FrontendApiTest.cpp - The AST contract that MLIRGen relies on ------===//
 //
-// Parses the DESIGN.md §4 r1_tiny sketch (test/Pipelines/Inputs) and checks the facts Sema promises in AST.h:
+// Parses the r1_tiny design sketch (test/Pipelines/Inputs) and checks the
+// facts Sema promises in AST.h:
 // names resolve to their declarations, call arguments are normalized with
 // defaults, model configs are complete, built-in losses come first.
 //
