@@ -1,8 +1,8 @@
 //===- Signatures.cpp - The table of .r1p call and block signatures -------===//
 //
-// Stages, datasets, rewards and settings come from R1/Params.def; tokenizers,
-// model sources and model blocks, which the dialect has no schema for (or
-// spells differently), are declared here. docs/language.md's tables are
+// Stages, datasets, rewards, settings and model blocks come from
+// r1/Dialect/R1/Params.def; tokenizers and model sources, which the dialect
+// has no schema for, are declared here. docs/language.md's tables are
 // generated from these tables by r1c-docgen.
 //
 //===----------------------------------------------------------------------===//
@@ -33,13 +33,14 @@ constexpr P sym(const char *n, const char *def, const char *choices,
   return {n, T::Symbol, false, false, false, def, choices, C::None, 0, doc};
 }
 
-//===--- Stages, datasets, rewards, settings (R1/Params.def) -------------===//
+//===--- Parameters (r1/Dialect/R1/Params.def) ---------------------------===//
 
 // One array of parameters per signature.
 #define R1_STAGE(ID, NAME, RESULT, DOC) const P stage##ID##Params[] = {
 #define R1_DATASET(ID, NAME, DOC) const P dataset##ID##Params[] = {
 #define R1_REWARD(ID, NAME, DOC) const P reward##ID##Params[] = {
 #define R1_SETTINGS(ID, NAME, DOC) const P settings##ID##Params[] = {
+#define R1_MODEL(ID, NAME, DOC) const P model##ID##Params[] = {
 #define R1_END };
 #define R1_POS(NAME, TYPE, CAPS, DOC) pos(#NAME, T::TYPE, ast::Cap##CAPS, DOC),
 #define R1_VARIADIC(NAME, TYPE, DOC)                                            \
@@ -113,69 +114,11 @@ const Signature biasSig = {"bias", biasParams, "aux-loss-free balancing"};
 
 //===--- Models -----------------------------------------------------------===//
 
-const P deepseekParams[] = {
-    opt("vocab_size", T::Int, nullptr, C::Positive,
-        "must match the tokenizer when written"),
-    req("dim", T::Int, C::Positive, "hidden size"),
-    req("layers", T::Int, C::Positive, "transformer blocks"),
-    req("heads", T::Int, C::Positive, "attention heads"),
-    opt("dense_layers", T::Int, "1", C::NonNegative,
-        "leading blocks with a dense FFN"),
-    req("max_seq", T::Int, C::Positive, "longest sequence"),
-    opt("ffn", T::Int, nullptr, C::Positive, "dense FFN size (4 * dim)"),
-    opt("norm_eps", T::Float, "1e-6", C::Positive, "RMSNorm epsilon"),
-    opt("rope_theta", T::Float, "10000.0", C::Positive, "RoPE base"),
-    opt("tie_embeddings", T::Bool, "false", C::None, "share embedding/head"),
-};
-const P mlaParams[] = {
-    opt("q_rank", T::Int, "0", C::NonNegative, "query low rank (0 = full)"),
-    req("kv_rank", T::Int, C::Positive, "latent KV size"),
-    req("nope_dim", T::Int, C::Positive, "per-head non-rotary dims"),
-    req("rope_dim", T::Int, C::Positive, "per-head rotary dims (even)"),
-    req("v_dim", T::Int, C::Positive, "per-head value dims"),
-};
-const P moeParams[] = {
-    req("experts", T::Int, C::Positive, "routed experts"),
-    opt("shared", T::Int, "1", C::NonNegative, "always-on experts"),
-    req("top_k", T::Int, C::Positive, "experts per token"),
-    req("expert_dim", T::Int, C::Positive, "expert FFN size"),
-    sym("score", "softmax", "softmax|sigmoid", "gate scoring"),
-    opt("groups", T::Int, "1", C::Positive, "expert groups"),
-    opt("topk_groups", T::Int, "1", C::Positive, "groups a token may use"),
-    opt("route_scale", T::Float, "1.0", C::Positive, "routed weight scale"),
-    {"balance", T::Balance, false, false, false, "bias(1e-3)", nullptr, C::None,
-     0, "bias(rate) or none"},
-    opt("aux_weight", T::Float, "0.0", C::NonNegative,
-        "sequence-wise aux loss weight"),
-};
-const P yarnParams[] = {
-    req("factor", T::Float, C::Positive, "context extension factor (>= 1)"),
-    req("original_max_seq", T::Int, C::Positive, "pre-extension length"),
-    opt("beta_fast", T::Float, "32", C::Positive, "YaRN beta_fast"),
-    opt("beta_slow", T::Float, "1", C::Positive, "YaRN beta_slow"),
-    opt("mscale", T::Float, "1.0", C::Positive, "attention scale factor"),
-};
-const P denseParams[] = {
-    opt("vocab_size", T::Int, nullptr, C::Positive,
-        "must match the tokenizer when written"),
-    req("dim", T::Int, C::Positive, "hidden size"),
-    req("layers", T::Int, C::Positive, "transformer blocks"),
-    req("heads", T::Int, C::Positive, "query heads"),
-    opt("kv_heads", T::Int, nullptr, C::Positive, "KV heads (= heads)"),
-    opt("head_dim", T::Int, nullptr, C::Positive, "per-head size (dim/heads)"),
-    req("ffn", T::Int, C::Positive, "SwiGLU intermediate size"),
-    opt("max_seq", T::Int, "2048", C::Positive, "longest sequence"),
-    opt("norm_eps", T::Float, "1e-6", C::Positive, "RMSNorm epsilon"),
-    opt("rope_theta", T::Float, "10000.0", C::Positive, "RoPE base"),
-    opt("qkv_bias", T::Bool, "false", C::None, "biases on q, k, v"),
-    opt("tie_embeddings", T::Bool, "false", C::None, "share embedding/head"),
-};
+// Sub-blocks (deepseek's mla, moe, yarn) are looked up by name; Sema knows
+// which architecture takes which.
 const Signature modelSigs[] = {
-    {"deepseek", deepseekParams, "MLA + DeepSeekMoE"},
-    {"dense", denseParams, "Qwen2/Llama style"},
-    {"mla", mlaParams, "multi-head latent attention"},
-    {"moe", moeParams, "DeepSeekMoE"},
-    {"yarn", yarnParams, "YaRN context extension"},
+#define R1_MODEL(ID, NAME, DOC) {NAME, model##ID##Params, DOC},
+#include "r1/Dialect/R1/Params.def"
 };
 } // namespace
 

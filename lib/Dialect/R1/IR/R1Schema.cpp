@@ -1,9 +1,9 @@
 //===- R1Schema.cpp - Field schemas of r1 configuration dictionaries -----===//
 //
-// Stage, dataset and reward schemas are derived from R1/Params.def, the
-// declaration the front end's signatures come from too; model schemas, whose
-// IR form differs from the .r1p blocks (balance -> balance + bias_rate,
-// nested mla/moe/yarn), are declared here.
+// Stage, dataset, reward and model schemas are derived from
+// r1/Dialect/R1/Params.def, the declaration the front end's signatures come
+// from too: value parameters become fields (operands such as checkpoints do
+// not), defaults are turned into attribute syntax.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,58 +25,7 @@ using namespace r1;
 namespace {
 using K = FieldKind;
 
-//===- Models -------------------------------------------------------------===//
-
-const Field mlaFields[] = {
-    {"q_rank", K::NonNegInt, "0"},    {"kv_rank", K::PosInt, nullptr},
-    {"nope_dim", K::PosInt, nullptr}, {"rope_dim", K::PosInt, nullptr},
-    {"v_dim", K::PosInt, nullptr},
-};
-const Field moeFields[] = {
-    {"experts", K::PosInt, nullptr},
-    {"shared", K::NonNegInt, "1"},
-    {"top_k", K::PosInt, nullptr},
-    {"expert_dim", K::PosInt, nullptr},
-    {"score", K::Enum, "\"softmax\"", "softmax|sigmoid"},
-    {"groups", K::PosInt, "1"},
-    {"topk_groups", K::PosInt, "1"},
-    {"route_scale", K::PosFloat, "1.0"},
-    {"balance", K::Enum, "\"bias\"", "bias|none"},
-    {"bias_rate", K::Float, "1.0e-3"},
-    {"aux_weight", K::Float, "0.0"},
-};
-const Field yarnFields[] = {
-    {"factor", K::PosFloat, nullptr},
-    {"original_max_seq", K::PosInt, nullptr},
-    {"beta_fast", K::PosFloat, "32.0"},
-    {"beta_slow", K::PosFloat, "1.0"},
-    {"mscale", K::PosFloat, "1.0"},
-};
-const Field deepseekFields[] = {
-    {"vocab_size", K::PosInt, ""},
-    {"dim", K::PosInt, nullptr},
-    {"layers", K::PosInt, nullptr},
-    {"heads", K::PosInt, nullptr},
-    {"dense_layers", K::NonNegInt, "1"},
-    {"max_seq", K::PosInt, nullptr},
-    {"ffn", K::PosInt, ""},
-    {"norm_eps", K::PosFloat, "1.0e-6"},
-    {"rope_theta", K::PosFloat, "10000.0"},
-    {"tie_embeddings", K::Bool, "false"},
-    {"mla", K::Dict, nullptr, nullptr, mlaFields},
-    {"moe", K::Dict, nullptr, nullptr, moeFields},
-    {"yarn", K::Dict, "", nullptr, yarnFields},
-};
-const Field denseFields[] = {
-    {"vocab_size", K::PosInt, ""},       {"dim", K::PosInt, nullptr},
-    {"layers", K::PosInt, nullptr},      {"heads", K::PosInt, nullptr},
-    {"kv_heads", K::PosInt, ""},         {"head_dim", K::PosInt, ""},
-    {"ffn", K::PosInt, nullptr},         {"max_seq", K::PosInt, "2048"},
-    {"norm_eps", K::PosFloat, "1.0e-6"}, {"rope_theta", K::PosFloat, "10000.0"},
-    {"qkv_bias", K::Bool, "false"},      {"tie_embeddings", K::Bool, "false"},
-};
-
-//===- Stages, datasets, rewards (R1/Params.def) --------------------------===//
+//===- Schemas from r1/Dialect/R1/Params.def ------------------------------===//
 
 /// A row of Params.def as the dialect sees it.
 struct Param {
@@ -87,13 +36,18 @@ struct Param {
   /// .r1p syntax, or null.
   const char *defaultValue;
   const char *choices;
+  /// A nested model block (a dictionary field named after it).
+  bool block = false;
 };
 
 #define R1_STAGE(ID, NAME, RESULT, DOC) const Param stage##ID##Params[] = {
 #define R1_DATASET(ID, NAME, DOC) const Param dataset##ID##Params[] = {
 #define R1_REWARD(ID, NAME, DOC) const Param reward##ID##Params[] = {
 #define R1_SETTINGS(ID, NAME, DOC) const Param settings##ID##Params[] = {
+#define R1_MODEL(ID, NAME, DOC) const Param model##ID##Params[] = {
 #define R1_END };
+#define R1_SUBBLOCK(NAME, REQUIRED)                                             \
+  {#NAME, ParamType::Int, Constraint::None, REQUIRED, nullptr, nullptr, true},
 #define R1_POS(NAME, TYPE, CAPS, DOC)                                           \
   {#NAME, ParamType::TYPE, Constraint::None, true, nullptr, nullptr},
 #define R1_VARIADIC(NAME, TYPE, DOC)                                            \
@@ -117,6 +71,10 @@ const NamedParams stageParams[] = {
 };
 const NamedParams datasetParams[] = {
 #define R1_DATASET(ID, NAME, DOC) {NAME, dataset##ID##Params},
+#include "r1/Dialect/R1/Params.def"
+};
+const NamedParams modelParams[] = {
+#define R1_MODEL(ID, NAME, DOC) {NAME, model##ID##Params},
 #include "r1/Dialect/R1/Params.def"
 };
 const NamedParams rewardParams[] = {
@@ -176,18 +134,36 @@ std::string toAttrSyntax(ParamType type, StringRef value) {
 
 /// The value parameters of `params` as schema fields, with defaults in
 /// attribute syntax (kept alive for the process).
+/// Sub-block rows become dictionary fields whose `sub` the caller fills in;
+/// `balance = bias(RATE)` becomes balance ("bias" or "none") and bias_rate.
 std::vector<Field> toFields(ArrayRef<Param> params) {
   static llvm::BumpPtrAllocator alloc;
   static llvm::StringSaver saver(alloc);
+  auto saved = [&](ParamType type, StringRef value) {
+    return saver.save(toAttrSyntax(type, value)).data();
+  };
   std::vector<Field> fields;
   for (const Param &p : params) {
+    if (p.block) {
+      fields.push_back({p.name, K::Dict, p.required ? nullptr : ""});
+      continue;
+    }
+    if (p.type == ParamType::Balance) {
+      StringRef dflt = p.defaultValue ? p.defaultValue : "none";
+      StringRef rate = dflt;
+      bool bias = rate.consume_front("bias(") && rate.consume_back(")");
+      fields.push_back({p.name, K::Enum,
+                        saved(ParamType::Symbol, bias ? "bias" : "none"),
+                        "bias|none"});
+      fields.push_back(
+          {"bias_rate", K::Float, bias ? saved(ParamType::Float, rate) : ""});
+      continue;
+    }
     if (!isValueParam(p.type))
       continue;
     const char *dflt = nullptr; // required
     if (!p.required)
-      dflt = p.defaultValue
-                 ? saver.save(toAttrSyntax(p.type, p.defaultValue)).data()
-                 : "";
+      dflt = p.defaultValue ? saved(p.type, p.defaultValue) : "";
     fields.push_back({p.name, fieldKindOf(p.type, p.constraint), dflt,
                       p.choices});
   }
@@ -211,6 +187,21 @@ const std::vector<Named> &datasetSources() {
   static const std::vector<Named> schemas = [] {
     std::vector<Named> all = toSchemas(datasetParams);
     llvm::erase_if(all, [](const Named &n) { return n.name == "mix"; });
+    return all;
+  }();
+  return schemas;
+}
+
+/// Model blocks by name, nested blocks' fields filled in.
+const std::vector<Named> &modelBlocks() {
+  static const std::vector<Named> schemas = [] {
+    std::vector<Named> all = toSchemas(modelParams);
+    for (Named &n : all)
+      for (Field &f : n.fields)
+        if (f.kind == K::Dict)
+          for (const Named &sub : all)
+            if (sub.name == f.name)
+              f.sub = sub.fields; // `all` does not grow from here on
     return all;
   }();
   return schemas;
@@ -395,11 +386,10 @@ LogicalResult checkValue(const Field &f, Attribute v, StringRef path,
 } // namespace
 
 ArrayRef<Field> r1::getModelSchema(StringRef arch) {
-  if (arch == "deepseek")
-    return deepseekFields;
-  if (arch == "dense")
-    return denseFields;
-  return {};
+  // Architectures only; mla, moe and yarn are nested in deepseek's.
+  if (arch != "deepseek" && arch != "dense")
+    return {};
+  return lookupIn(modelBlocks(), arch);
 }
 ArrayRef<Field> r1::getDatasetSchema(StringRef source) {
   return lookupIn(datasetSources(), source);
