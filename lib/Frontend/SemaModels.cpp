@@ -12,9 +12,6 @@
 
 using namespace r1;
 using namespace r1::ast;
-using mlir::failure;
-using mlir::LogicalResult;
-using mlir::success;
 
 //===----------------------------------------------------------------------===//
 // Models

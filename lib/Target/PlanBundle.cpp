@@ -37,10 +37,7 @@ r1::writeFileAtomically(MLIRContext *ctx, StringRef path,
 LogicalResult r1::writePlanBundle(ModuleOp module, StringRef dir,
                                   StringRef sourceText, StringRef sourceDir) {
   MLIRContext *ctx = module.getContext();
-  auto pipeline = getSinglePipeline(module);
-  if (failed(pipeline))
-    return failure();
-  auto plan = buildPlanJson(*pipeline, sourceDir);
+  auto plan = buildPlanJson(module, sourceDir);
   if (failed(plan))
     return failure();
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))

@@ -20,12 +20,13 @@
 using namespace mlir;
 using namespace r1;
 
-FailureOr<PipelineOp> r1::getSinglePipeline(ModuleOp module) {
+FailureOr<llvm::json::Value> r1::buildPlanJson(ModuleOp module,
+                                               StringRef sourceDir) {
   auto pipelines = module.getOps<PipelineOp>();
   if (std::distance(pipelines.begin(), pipelines.end()) != 1)
     return emitError(module.getLoc())
            << "a plan holds exactly one r1.pipeline";
-  return *pipelines.begin();
+  return buildPlanJson(*pipelines.begin(), sourceDir);
 }
 
 void r1::printPlanJson(const llvm::json::Value &plan, llvm::raw_ostream &os) {
@@ -42,10 +43,7 @@ void r1::registerToPlanJsonTranslation() {
       "r1-to-plan-json",
       "print plan.json of an r1 pipeline compiled by r1-compile-pipeline",
       [](ModuleOp module, llvm::raw_ostream &os) -> LogicalResult {
-        auto pipeline = getSinglePipeline(module);
-        if (failed(pipeline))
-          return failure();
-        auto plan = buildPlanJson(*pipeline, sourceDir);
+        auto plan = buildPlanJson(module, sourceDir);
         if (failed(plan))
           return failure();
         printPlanJson(*plan, os);

@@ -26,9 +26,10 @@ constexpr int64_t kPlanSchemaVersion = 1;
 mlir::FailureOr<llvm::json::Value> buildPlanJson(PipelineOp pipeline,
                                                  llvm::StringRef sourceDir);
 
-/// The module's one r1.pipeline; an error at the module when it has none or
-/// several.
-mlir::FailureOr<PipelineOp> getSinglePipeline(mlir::ModuleOp module);
+/// buildPlanJson of the module's one r1.pipeline; an error at the module
+/// when it has none or several.
+mlir::FailureOr<llvm::json::Value> buildPlanJson(mlir::ModuleOp module,
+                                                 llvm::StringRef sourceDir);
 
 /// Prints plan.json's text (two-space indent, trailing newline).
 void printPlanJson(const llvm::json::Value &plan, llvm::raw_ostream &os);
