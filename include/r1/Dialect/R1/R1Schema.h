@@ -96,7 +96,8 @@ mlir::DictionaryAttr getDict(mlir::DictionaryAttr dict, llvm::StringRef name);
 llvm::StringRef datasetKindOf(llvm::StringRef source, mlir::DictionaryAttr cfg);
 
 /// The characters a task's generated text uses (the task alphabets of the
-/// plan contract), for `task.*` sources; empty for other sources.
+/// plan contract), for `task.*` sources; empty for other sources. `cfg` is
+/// the resolved config (defaults filled in).
 std::string getTaskAlphabet(llvm::StringRef source, mlir::DictionaryAttr cfg);
 
 } // namespace r1

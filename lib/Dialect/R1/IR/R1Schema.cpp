@@ -493,7 +493,7 @@ std::string r1::getTaskAlphabet(StringRef source, DictionaryAttr cfg) {
   static const char r1Tiny[] =
       "0123456789+-*/=() <>abcdefghijklmnopqrstuvwxyz:?\n";
   if (source == "task.arith")
-    return getStr(cfg, "style", "plain") == "cot" ? std::string(plain) + tags
+    return getStr(cfg, "style") == "cot" ? std::string(plain) + tags
                                                   : std::string(plain);
   if (source == "task.countdown" || source == "task.kk")
     return r1Tiny;

@@ -57,7 +57,7 @@ int64_t r1::getDatasetSize(Value data) {
     return getInt(ds.getConfig(), "count");
   if (auto rs = dyn_cast<RejectSampleOp>(def))
     return getDatasetSize(rs.getData()) *
-           getInt(rs.getConfig(), "per_prompt", 1);
+           getInt(getResolvedConfig(rs), "per_prompt");
   if (auto mix = dyn_cast<MixOp>(def)) {
     int64_t total = 0;
     for (Value in : mix.getInputs()) {

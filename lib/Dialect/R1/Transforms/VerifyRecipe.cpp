@@ -28,7 +28,7 @@ bool teachesFormat(Value data) {
   Operation *def = data.getDefiningOp();
   if (auto ds = dyn_cast_or_null<DatasetOp>(def)) {
     if (ds.getSource() == "task.arith")
-      return getStr(ds.getConfig(), "style", "plain") == "cot";
+      return getStr(getResolvedConfig(ds), "style") == "cot";
     return true; // countdown/kk responses and user JSONL: assume they do
   }
   if (auto mix = dyn_cast_or_null<MixOp>(def))
@@ -230,7 +230,7 @@ struct VerifyRecipePass
   }
 
   LogicalResult checkAlphabet(DatasetOp ds) {
-    std::string need = getTaskAlphabet(ds.getSource(), ds.getConfig());
+    std::string need = getTaskAlphabet(ds.getSource(), getResolvedConfig(ds));
     if (need.empty())
       return success();
     for (TokenizerOp tok :
