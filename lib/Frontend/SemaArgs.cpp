@@ -135,8 +135,8 @@ std::unique_ptr<Expr> Sema::makeDefault(const ParamSignature &param,
     return e;
   }
   case ParamType::Balance: {
-    // "bias(1e-3)"
-    double rate = 1e-3;
+    // "bias(RATE)", as Params.def writes moe's default.
+    double rate = 0;
     (void)text.drop_front(5).drop_back().getAsDouble(rate);
     auto rateExpr = std::make_unique<FloatExpr>(loc, rate);
     rateExpr->setType(Expr::Type::Number);

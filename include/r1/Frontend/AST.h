@@ -257,7 +257,7 @@ struct Arg {
 };
 
 /// A call: `task.arith(count = 10)`, `exp(x)`, `mix(a, b, ratio = 3:1)`,
-/// `bias(1e-3)`. The callee may be dotted (`task.arith`).
+/// `bias(2e-3)`. The callee may be dotted (`task.arith`).
 ///
 /// After Sema, calls that have a signature (tokenizers, datasets, rewards,
 /// stages, `mix`, `bias`) list their arguments in signature order, all named,

@@ -29,8 +29,8 @@ struct ParamSignature {
   bool positional;
   /// Takes all remaining positional arguments (mix's inputs).
   bool variadic;
-  /// Default in .r1p syntax ("1000", "3e-4", "plain", "1..3", "grpo"), or
-  /// null: absent unless written.
+  /// Default in .r1p syntax (a number, a word, a string, a range `lo..hi`,
+  /// `bias(RATE)`, a loss name), or null: absent unless written.
   const char *defaultValue;
   /// Symbol choices separated by '|'.
   const char *choices;

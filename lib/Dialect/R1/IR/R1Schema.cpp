@@ -109,8 +109,8 @@ FieldKind fieldKindOf(ParamType type, Constraint c) {
   }
 }
 
-/// A .r1p default as MLIR attribute syntax: "1e-3" -> "1.0e-3",
-/// "plain" -> "\"plain\"", "1..3" -> "[1, 3]".
+/// A .r1p default as MLIR attribute syntax: "2e-5" -> "2.0e-5",
+/// "cot" -> "\"cot\"", "2..5" -> "[2, 5]".
 std::string toAttrSyntax(ParamType type, StringRef value) {
   switch (type) {
   case ParamType::Float: {
