@@ -44,7 +44,8 @@ private:
     mlir::emitError(loc(), message);
     return mlir::failure();
   }
-  mlir::LogicalResult emitErrorAt(mlir::Location at, const llvm::Twine &message) {
+  mlir::LogicalResult emitErrorAt(mlir::Location at,
+                                  const llvm::Twine &message) {
     if (tok.is(Token::error))
       return mlir::failure();
     mlir::emitError(at, message);
@@ -91,7 +92,8 @@ private:
                             std::vector<ast::SubBlock> *blocks,
                             llvm::StringRef context);
   mlir::FailureOr<std::unique_ptr<ast::Decl>> parseEval();
-  mlir::FailureOr<std::unique_ptr<ast::CallExpr>> parseCallDecl(llvm::StringRef what);
+  mlir::FailureOr<std::unique_ptr<ast::CallExpr>>
+  parseCallDecl(llvm::StringRef what);
 
   //===--- Expressions ----------------------------------------------------===//
   mlir::FailureOr<ParsedExpr> parseExpr();
@@ -108,8 +110,9 @@ private:
   mlir::LogicalResult parseDottedName(std::string &name, mlir::Location &at);
   mlir::LogicalResult parseInteger(int64_t &value);
   /// Combines two operands; fails when the tree gets too deep.
-  mlir::FailureOr<ParsedExpr> makeBinary(mlir::Location at, ast::BinaryExpr::Op op,
-                                   ParsedExpr lhs, ParsedExpr rhs);
+  mlir::FailureOr<ParsedExpr> makeBinary(mlir::Location at,
+                                         ast::BinaryExpr::Op op,
+                                         ParsedExpr lhs, ParsedExpr rhs);
   /// Guards recursion depth; fails with a diagnostic past the limit.
   mlir::LogicalResult enter() {
     if (++nesting > kMaxNestingDepth)

@@ -181,7 +181,11 @@ void Sema::checkDeepseek(ModelDecl &decl) {
     c.moe.biasRate =
         llvm::cast<FloatExpr>(call->getArgValue("rate"))->getValue();
   } else {
+    // Without balancing the IR still records the default's rate.
     c.moe.balance = "none";
+    llvm::StringRef dflt =
+        lookupModelBlock("moe")->find("balance")->defaultValue;
+    (void)dflt.drop_front(5).drop_back().getAsDouble(c.moe.biasRate);
   }
 
   c.vocabSize = modelVocabSize(decl);

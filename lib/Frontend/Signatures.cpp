@@ -43,17 +43,17 @@ constexpr P sym(const char *n, const char *def, const char *choices,
 #define R1_MODEL(ID, NAME, DOC) const P model##ID##Params[] = {
 #define R1_END };
 #define R1_POS(NAME, TYPE, CAPS, DOC) pos(#NAME, T::TYPE, ast::Cap##CAPS, DOC),
-#define R1_VARIADIC(NAME, TYPE, DOC)                                            \
+#define R1_VARIADIC(NAME, TYPE, DOC)                                           \
   {#NAME, T::TYPE, true, true, true, nullptr, nullptr, C::None, 0, DOC},
-#define R1_REQ(NAME, TYPE, CONSTRAINT, DOC)                                     \
+#define R1_REQ(NAME, TYPE, CONSTRAINT, DOC)                                    \
   req(#NAME, T::TYPE, C::CONSTRAINT, DOC),
-#define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                            \
+#define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                           \
   opt(#NAME, T::TYPE, DEFAULT, C::CONSTRAINT, DOC),
 #define R1_SYM(NAME, DEFAULT, CHOICES, DOC) sym(#NAME, DEFAULT, CHOICES, DOC),
 #include "r1/Dialect/R1/Params.def"
 
 const StageSignature stageSigs[] = {
-#define R1_STAGE(ID, NAME, RESULT, DOC)                                         \
+#define R1_STAGE(ID, NAME, RESULT, DOC)                                        \
   {StageKind::ID, {NAME, stage##ID##Params, DOC}, Expr::Type::RESULT},
 #include "r1/Dialect/R1/Params.def"
 };
@@ -69,7 +69,7 @@ const Signature rewardSigs[] = {
 #include "r1/Dialect/R1/Params.def"
 };
 
-#define R1_SETTINGS(ID, NAME, DOC)                                              \
+#define R1_SETTINGS(ID, NAME, DOC)                                             \
   const Signature settings##ID##Sig = {NAME, settings##ID##Params, DOC};
 #include "r1/Dialect/R1/Params.def"
 

@@ -6,8 +6,9 @@
 // A generated table sits between `<!-- r1c-docgen: WHAT -->` and
 // `<!-- r1c-docgen end -->`, where WHAT is `stage NAME`, `dataset NAME`,
 // `model NAME` (deepseek, dense, mla, moe, yarn), `settings` or `eval`. The
-// rows come from the front end's signature tables (include/r1/Frontend/Signatures.h,
-// which expand R1/Params.def), so the docs cannot drift from the compiler.
+// rows come from the front end's signature tables
+// (include/r1/Frontend/Signatures.h, which expand r1/Dialect/R1/Params.def),
+// so the docs cannot drift from the compiler.
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,9 +87,10 @@ static llvm::StringRef constraintName(Constraint c) {
 
 static std::string capsNames(unsigned caps) {
   std::string out;
-  for (auto [bit, name] : {std::pair<unsigned, const char *>{ast::CapText, "text"},
-                           {ast::CapPairs, "pairs"},
-                           {ast::CapVerifiable, "verifiable"}})
+  using Cap = std::pair<unsigned, const char *>;
+  for (auto [bit, name] :
+       {Cap{ast::CapText, "text"}, Cap{ast::CapPairs, "pairs"},
+        Cap{ast::CapVerifiable, "verifiable"}})
     if (caps & bit)
       out += (out.empty() ? "" : ", ") + std::string(name);
   return out;

@@ -291,6 +291,8 @@ private:
 //===----------------------------------------------------------------------===//
 // Resolved model configurations (field names follow the plan.json contract)
 //===----------------------------------------------------------------------===//
+// Sema fills every field, from the written value or the default declared in
+// r1/Dialect/R1/Params.def; the initial values here are only placeholders.
 
 /// Multi-head latent attention (`mla { ... }`).
 struct MlaConfig {
@@ -299,26 +301,26 @@ struct MlaConfig {
 
 /// DeepSeekMoE (`moe { ... }`). `balance` is "bias" or "none".
 struct MoeConfig {
-  int64_t experts = 0, shared = 1, topK = 0, expertDim = 0;
-  std::string score = "softmax";
-  int64_t groups = 1, topkGroups = 1;
-  double routeScale = 1.0;
-  std::string balance = "bias";
-  double biasRate = 1e-3, auxWeight = 0.0;
+  int64_t experts = 0, shared = 0, topK = 0, expertDim = 0;
+  std::string score;
+  int64_t groups = 0, topkGroups = 0;
+  double routeScale = 0.0;
+  std::string balance;
+  double biasRate = 0.0, auxWeight = 0.0;
 };
 
 /// YaRN context extension (`yarn { ... }`).
 struct YarnConfig {
-  double factor = 1.0;
+  double factor = 0.0;
   int64_t originalMaxSeq = 0;
-  double betaFast = 32.0, betaSlow = 1.0, mscale = 1.0;
+  double betaFast = 0.0, betaSlow = 0.0, mscale = 0.0;
 };
 
 /// A DeepSeek-V3-style model: MLA attention + DeepSeekMoE FFN.
 struct DeepseekConfig {
-  int64_t vocabSize = 0, dim = 0, layers = 0, heads = 0, denseLayers = 1;
+  int64_t vocabSize = 0, dim = 0, layers = 0, heads = 0, denseLayers = 0;
   int64_t maxSeq = 0, ffn = 0;
-  double normEps = 1e-6, ropeTheta = 10000.0;
+  double normEps = 0.0, ropeTheta = 0.0;
   bool tieEmbeddings = false;
   MlaConfig mla;
   MoeConfig moe;
@@ -328,8 +330,8 @@ struct DeepseekConfig {
 /// A Qwen2/Llama-style dense model.
 struct DenseConfig {
   int64_t vocabSize = 0, dim = 0, layers = 0, heads = 0, kvHeads = 0;
-  int64_t headDim = 0, ffn = 0, maxSeq = 2048;
-  double normEps = 1e-6, ropeTheta = 10000.0;
+  int64_t headDim = 0, ffn = 0, maxSeq = 0;
+  double normEps = 0.0, ropeTheta = 0.0;
   bool qkvBias = false, tieEmbeddings = false;
 };
 

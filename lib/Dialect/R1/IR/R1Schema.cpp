@@ -46,17 +46,17 @@ struct Param {
 #define R1_SETTINGS(ID, NAME, DOC) const Param settings##ID##Params[] = {
 #define R1_MODEL(ID, NAME, DOC) const Param model##ID##Params[] = {
 #define R1_END };
-#define R1_SUBBLOCK(NAME, REQUIRED)                                             \
+#define R1_SUBBLOCK(NAME, REQUIRED)                                            \
   {#NAME, ParamType::Int, Constraint::None, REQUIRED, nullptr, nullptr, true},
-#define R1_POS(NAME, TYPE, CAPS, DOC)                                           \
+#define R1_POS(NAME, TYPE, CAPS, DOC)                                          \
   {#NAME, ParamType::TYPE, Constraint::None, true, nullptr, nullptr},
-#define R1_VARIADIC(NAME, TYPE, DOC)                                            \
+#define R1_VARIADIC(NAME, TYPE, DOC)                                           \
   {#NAME, ParamType::TYPE, Constraint::None, true, nullptr, nullptr},
-#define R1_REQ(NAME, TYPE, CONSTRAINT, DOC)                                     \
+#define R1_REQ(NAME, TYPE, CONSTRAINT, DOC)                                    \
   {#NAME, ParamType::TYPE, Constraint::CONSTRAINT, true, nullptr, nullptr},
-#define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                            \
+#define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                           \
   {#NAME, ParamType::TYPE, Constraint::CONSTRAINT, false, DEFAULT, nullptr},
-#define R1_SYM(NAME, DEFAULT, CHOICES, DOC)                                     \
+#define R1_SYM(NAME, DEFAULT, CHOICES, DOC)                                    \
   {#NAME, ParamType::Symbol, Constraint::None, false, DEFAULT, CHOICES},
 #include "r1/Dialect/R1/Params.def"
 

@@ -2,10 +2,11 @@
 //
 // The front end (lib/Frontend/Signatures.cpp) and the dialect
 // (lib/Dialect/R1/IR/R1Schema.cpp) each describe what stages, datasets,
-// rewards and models accept; stages, datasets and rewards both expand
-// include/r1/Dialect/R1/Params.def, models are declared in each. Every value-typed parameter of the front end
-// must be a field of the dialect with the same default, so that MLIRGen's
-// output verifies and plan.json defaults match the language docs.
+// rewards and models accept; both expand include/r1/Dialect/R1/Params.def.
+// Every value-typed parameter of the front end must be a field of the
+// dialect with the same default (the dialect turns .r1p defaults into
+// attribute syntax), so that MLIRGen's output verifies and plan.json
+// defaults match the language docs.
 //
 //===----------------------------------------------------------------------===//
 
