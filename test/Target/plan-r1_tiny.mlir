@@ -36,7 +36,7 @@
 // CHECK: losses.grpo.body.args[1].args[1].value = 0.001
 // CHECK: losses.grpo.body.args[1].op = "mul"
 // CHECK: losses.grpo.body.op = "add"
-// The backward of r1-differentiate-loss sits next to it (plan-loss-grad.r1p
+// The backward of r1-differentiate-loss sits next to it (plan-loss-grad.mlir
 // checks its trees).
 // CHECK: losses.grpo.grad.logp.op = "add"
 // CHECK: losses.grpo.params = ["logp", "old_logp", "ref_logp", "adv"]
