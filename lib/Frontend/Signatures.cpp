@@ -165,37 +165,3 @@ llvm::StringRef r1::spell(StageKind kind) {
       return s.sig.name;
   return "?";
 }
-
-llvm::StringRef r1::describe(ParamType type) {
-  switch (type) {
-  case T::Int:
-    return "an integer";
-  case T::Float:
-    return "a number";
-  case T::Bool:
-    return "true or false";
-  case T::String:
-    return "a string";
-  case T::Symbol:
-    return "a word";
-  case T::Range:
-    return "a range like 1..3";
-  case T::Ratio:
-    return "a ratio like 3:1";
-  case T::ModelOrCkpt:
-    return "a model or a checkpoint";
-  case T::Checkpoint:
-    return "a checkpoint";
-  case T::Dataset:
-    return "a dataset";
-  case T::Reward:
-    return "a reward";
-  case T::Predicate:
-    return "a condition on rewards";
-  case T::Loss:
-    return "a loss";
-  case T::Balance:
-    return "bias(rate) or none";
-  }
-  return "a value";
-}

@@ -35,56 +35,6 @@ static cl::opt<bool> checkOnly("check",
 static const char kBegin[] = "<!-- r1c-docgen: ";
 static const char kEnd[] = "<!-- r1c-docgen end -->";
 
-static llvm::StringRef typeName(ParamType type) {
-  switch (type) {
-  case ParamType::Int:
-    return "Int";
-  case ParamType::Float:
-    return "Float";
-  case ParamType::Bool:
-    return "Bool";
-  case ParamType::String:
-    return "String";
-  case ParamType::Symbol:
-    return "Symbol";
-  case ParamType::Range:
-    return "Range";
-  case ParamType::Ratio:
-    return "Ratio";
-  case ParamType::ModelOrCkpt:
-    return "ModelOrCkpt";
-  case ParamType::Checkpoint:
-    return "Checkpoint";
-  case ParamType::Dataset:
-    return "Dataset";
-  case ParamType::Reward:
-    return "Reward";
-  case ParamType::Predicate:
-    return "Predicate";
-  case ParamType::Loss:
-    return "Loss";
-  case ParamType::Balance:
-    return "Balance";
-  }
-  return "?";
-}
-
-static llvm::StringRef constraintName(Constraint c) {
-  switch (c) {
-  case Constraint::None:
-    return "";
-  case Constraint::Positive:
-    return "Positive";
-  case Constraint::NonNegative:
-    return "NonNegative";
-  case Constraint::UnitOpen:
-    return "UnitOpen";
-  case Constraint::Unit:
-    return "Unit";
-  }
-  return "?";
-}
-
 static std::string capsNames(unsigned caps) {
   std::string out;
   using Cap = std::pair<unsigned, const char *>;
@@ -101,7 +51,7 @@ static std::string renderTable(const Signature &sig) {
   std::string out = "| name | kind | how | default | constraint | meaning |\n"
                     "|---|---|---|---|---|---|\n";
   for (const ParamSignature &p : sig.params) {
-    std::string kind = typeName(p.type).str();
+    std::string kind = getName(p.type);
     if (p.type == ParamType::Symbol) {
       llvm::SmallVector<llvm::StringRef> choices;
       llvm::StringRef(p.choices).split(choices, '|');
@@ -113,8 +63,10 @@ static std::string renderTable(const Signature &sig) {
     how += p.required ? "required" : "optional";
     std::string dflt =
         p.defaultValue ? "`" + std::string(p.defaultValue) + "`" : "";
-    std::string constraint =
-        p.needCaps ? capsNames(p.needCaps) : constraintName(p.constraint).str();
+    std::string constraint = p.needCaps ? capsNames(p.needCaps)
+                             : p.constraint == Constraint::None
+                                 ? ""
+                                 : getName(p.constraint);
     out += "| `" + std::string(p.name) + "` | " + kind + " | " + how + " | " +
            dflt + " | " + constraint + " | " + p.doc + " |\n";
   }

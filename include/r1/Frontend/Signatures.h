@@ -85,8 +85,6 @@ const StageSignature *lookupStage(llvm::StringRef name);
 
 /// The spelling of a stage kind ("reject_sample").
 llvm::StringRef spell(ast::StageKind kind);
-/// A readable name for a parameter type ("a checkpoint").
-llvm::StringRef describe(ParamType type);
 
 } // namespace r1
 
