@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs r1c's pinned dependencies (DESIGN.md §10). Idempotent: does nothing when all are present.
+# Installs r1c's pinned dependencies (README.md, "Set-up"). Idempotent: does nothing when all are present.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

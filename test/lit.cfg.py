@@ -22,7 +22,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.r1c_tools_dir, append_path=True)
 
-tools = ["r1c-opt"]
+tools = ["r1c-opt", "r1c-translate", "r1c-docgen"]
 for name in ["r1c", "r1run"]:
     if os.path.exists(os.path.join(config.r1c_tools_dir, name)):
         tools.append(name)

@@ -1,6 +1,6 @@
 //===- AST.cpp - Helpers of the .r1p AST ----------------------------------===//
 
-#include "Frontend/AST.h"
+#include "r1/Frontend/AST.h"
 
 using namespace r1::ast;
 

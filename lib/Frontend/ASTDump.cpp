@@ -1,5 +1,4 @@
-//===- ASTDump.cpp - Stable textual dump of the AST (r1c --emit=ast)
-//-------===//
+//===- ASTDump.cpp - Stable text dump of the AST (--emit=ast) -------------===//
 //
 // One line per declaration, sub-lines for bodies; binary expressions are
 // fully parenthesized; every declaration shows its <line:col>. Resolved
@@ -8,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/AST.h"
+#include "r1/Frontend/AST.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"

@@ -1,6 +1,6 @@
 //===- FileDigest.cpp - Content digests of files a recipe names ----------===//
 
-#include "Frontend/FileDigest.h"
+#include "FileDigest.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"

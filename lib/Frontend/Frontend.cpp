@@ -1,8 +1,8 @@
 //===- Frontend.cpp - Lexer + parser + prelude + Sema in one call ---------===//
 
-#include "Frontend/Frontend.h"
-#include "Frontend/Parser.h"
-#include "Frontend/Sema.h"
+#include "r1/Frontend/Frontend.h"
+#include "Parser.h"
+#include "Sema.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"

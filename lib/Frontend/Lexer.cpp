@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Lexer.h"
+#include "Lexer.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
@@ -17,7 +17,7 @@ using namespace r1;
 bool Token::isKeyword() const {
   switch (kind) {
 #define TOK_KEYWORD(SPELLING) case kw_##SPELLING:
-#include "Frontend/TokenKinds.def"
+#include "TokenKinds.def"
     return true;
   default:
     return false;
@@ -44,7 +44,7 @@ llvm::StringRef Token::describe(Kind kind) {
 #define TOK_KEYWORD(SPELLING)                                                  \
   case kw_##SPELLING:                                                          \
     return "'" #SPELLING "'";
-#include "Frontend/TokenKinds.def"
+#include "TokenKinds.def"
   }
   return "a token";
 }
@@ -250,7 +250,7 @@ Token Lexer::lexIdentifierOrKeyword(const char *start) {
   llvm::StringRef spelling(start, curPtr - start);
   Token::Kind kind = llvm::StringSwitch<Token::Kind>(spelling)
 #define TOK_KEYWORD(SPELLING) .Case(#SPELLING, Token::kw_##SPELLING)
-#include "Frontend/TokenKinds.def"
+#include "TokenKinds.def"
                          .Default(Token::identifier);
   return formToken(kind, start);
 }

@@ -1,5 +1,10 @@
-//===- Lexer.h - Tokenizer for the .r1p language ------------------*- C++
-//-*-===//
+//===- Lexer.h - Tokenizer for the .r1p language ----------------*- C++ -*-===//
+//
+// Internal to the front end. Turns one buffer into tokens (TokenKinds.def)
+// with their locations; a malformed token is reported once and becomes
+// Token::error.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef R1_FRONTEND_LEXER_H
 #define R1_FRONTEND_LEXER_H
@@ -25,7 +30,7 @@ public:
 #define TOK_LITERAL(NAME) NAME,
 #define TOK_PUNCTUATION(NAME, SPELLING) NAME,
 #define TOK_KEYWORD(SPELLING) kw_##SPELLING,
-#include "Frontend/TokenKinds.def"
+#include "TokenKinds.def"
   };
 
   Token() = default;

@@ -1,10 +1,14 @@
-//===- Parser.h - Recursive-descent parser for .r1p ---------------*- C++
-//-*-===//
+//===- Parser.h - Recursive-descent parser for .r1p -------------*- C++ -*-===//
+//
+// Internal to the front end: parseBuffer, the entry point of the parser
+// (ParserImpl.h, Parser.cpp, ParseExpr.cpp).
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef R1_FRONTEND_PARSER_H
 #define R1_FRONTEND_PARSER_H
 
-#include "Frontend/AST.h"
+#include "r1/Frontend/AST.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"

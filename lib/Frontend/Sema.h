@@ -1,5 +1,4 @@
-//===- Sema.h - Semantic analysis of a parsed .r1p pipeline ------*- C++
-//-*-===//
+//===- Sema.h - Semantic analysis of a parsed .r1p pipeline -----*- C++ -*-===//
 //
 // Internal to the front end. Sema resolves names, checks kinds and values
 // against Signatures.h, normalizes call arguments and fills model configs.
@@ -11,9 +10,10 @@
 #ifndef R1_FRONTEND_SEMA_H
 #define R1_FRONTEND_SEMA_H
 
-#include "Frontend/AST.h"
-#include "Frontend/Frontend.h"
-#include "Frontend/Signatures.h"
+#include "DidYouMean.h"
+#include "r1/Frontend/AST.h"
+#include "r1/Frontend/FrontendOptions.h"
+#include "r1/Frontend/Signatures.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
@@ -23,10 +23,6 @@
 #include <optional>
 
 namespace r1 {
-
-/// "; did you mean 'x'?" for the closest candidate, or "" when none is close.
-std::string didYouMean(llvm::StringRef name,
-                       llvm::ArrayRef<llvm::StringRef> candidates);
 
 /// "a model", "a reject_sample stage, which produces a dataset", ...
 std::string describeRef(const ast::Decl *decl);
@@ -74,7 +70,7 @@ private:
   std::unique_ptr<ast::Expr> makeDefault(const ParamSignature &param,
                                          mlir::Location loc);
 
-  //===--- Declarations (SemaDecls.cpp) -----------------------------------===//
+  //===--- Declarations (SemaDecls.cpp, SemaModels.cpp, SemaLoss.cpp) ----===//
   void checkSetting(ast::Pipeline &pipeline, ast::SettingDecl &decl);
   void checkTokenizer(ast::TokenizerDecl &decl);
   void checkModel(ast::ModelDecl &decl);

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/FileDigest.h"
-#include "Frontend/Sema.h"
+#include "FileDigest.h"
+#include "Sema.h"
 
 #include "r1fmt/ModelSource.h"
 

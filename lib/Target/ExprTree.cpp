@@ -1,8 +1,8 @@
 //===- ExprTree.cpp - Loss and reward bodies as plan.json trees ----------===//
 
-#include "Target/ExprTree.h"
-#include "R1/ExprMatchers.h"
-#include "R1/R1Ops.h"
+#include "ExprTree.h"
+#include "r1/Dialect/R1/ExprMatchers.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

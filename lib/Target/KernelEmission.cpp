@@ -1,10 +1,10 @@
 //===- KernelEmission.cpp - Writes the bundle's kernels/ -----------------===//
 
-#include "Target/KernelEmission.h"
-#include "Target/PlanWriter.h"
+#include "KernelEmission.h"
+#include "r1/Target/PlanWriter.h"
 
-#include "R1/Conversion/Passes.h"
-#include "R1/R1Ops.h"
+#include "r1/Conversion/Passes.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"

@@ -1,7 +1,12 @@
 //===- PlanBundle.cpp - Writes the X.r1plan bundle directory -------------===//
+//
+// plan.json (PlanJson.cpp), the loss kernels (KernelEmission.cpp), ir.mlir
+// and source.r1p, each written atomically; plan.json last.
+//
+//===----------------------------------------------------------------------===//
 
-#include "Target/PlanWriter.h"
-#include "Target/KernelEmission.h"
+#include "r1/Target/PlanWriter.h"
+#include "KernelEmission.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
@@ -32,12 +37,7 @@ r1::writeFileAtomically(MLIRContext *ctx, StringRef path,
 LogicalResult r1::writePlanBundle(ModuleOp module, StringRef dir,
                                   StringRef sourceText, StringRef sourceDir) {
   MLIRContext *ctx = module.getContext();
-  auto pipelines = module.getOps<PipelineOp>();
-  if (std::distance(pipelines.begin(), pipelines.end()) != 1)
-    return emitError(module.getLoc())
-           << "a plan bundle holds exactly one r1.pipeline";
-  PipelineOp pipeline = *pipelines.begin();
-  auto plan = buildPlanJson(pipeline, sourceDir);
+  auto plan = buildPlanJson(module, sourceDir);
   if (failed(plan))
     return failure();
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
@@ -65,7 +65,7 @@ LogicalResult r1::writePlanBundle(ModuleOp module, StringRef dir,
           })) ||
       // plan.json last: its presence marks a complete bundle.
       failed(writeFileAtomically(ctx, in("plan.json"), [&](raw_ostream &os) {
-        os << llvm::formatv("{0:2}", *plan) << "\n";
+        printPlanJson(*plan, os);
       })))
     return failure();
   return success();

@@ -1,11 +1,11 @@
 //===- PlanJson.cpp - Builds plan.json from a compiled r1 pipeline -------===//
 
-#include "R1/ModelMath.h"
-#include "R1/Passes.h"
-#include "R1/R1Schema.h"
-#include "R1/RecipeAnalysis.h"
-#include "Target/ExprTree.h"
-#include "Target/PlanWriter.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
+#include "ExprTree.h"
+#include "r1/Target/PlanWriter.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"

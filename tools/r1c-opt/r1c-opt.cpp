@@ -1,8 +1,8 @@
 //===- r1c-opt.cpp - mlir-opt with the r1 dialect and its passes ---------===//
 
-#include "R1/Conversion/Passes.h"
-#include "R1/Passes.h"
-#include "R1/R1Dialect.h"
+#include "r1/Conversion/Passes.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

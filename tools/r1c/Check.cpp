@@ -2,7 +2,7 @@
 
 #include "Commands.h"
 
-#include "Frontend/Frontend.h"
+#include "r1/Frontend/Frontend.h"
 
 using namespace r1;
 

@@ -1,5 +1,4 @@
-//===- Commands.h - Subcommands of the r1c driver -----------------*- C++
-//-*-===//
+//===- Commands.h - Subcommands of the r1c driver ---------------*- C++ -*-===//
 //
 // Each r1c subcommand (and each --emit kind) is one function in its own .cpp
 // file, registered in the tables of r1c.cpp. A command runs on one input

@@ -3,7 +3,7 @@
 #include "CompileCommands.h"
 #include "CompileSupport.h"
 
-#include "Target/PlanWriter.h"
+#include "r1/Target/PlanWriter.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

@@ -3,10 +3,10 @@
 #include "CompileSupport.h"
 #include "CompileCommands.h"
 
-#include "Frontend/Frontend.h"
-#include "Frontend/MLIRGen.h"
-#include "R1/Passes.h"
-#include "R1/R1Dialect.h"
+#include "r1/Frontend/Frontend.h"
+#include "r1/MLIRGen/MLIRGen.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

@@ -1,6 +1,9 @@
-//===- CompileSupport.h - Shared front half of the compile commands -*- C++
-//-*-//
-
+//===- CompileSupport.h - Front half of the compile commands ----*- C++ -*-===//
+//
+// .r1p -> checked AST -> r1 dialect -> r1-compile-pipeline, shared by
+// `r1c compile`, `r1c explain` and `--emit=mlir`.
+//
+//===----------------------------------------------------------------------===//
 #ifndef R1C_TOOLS_R1C_COMPILESUPPORT_H
 #define R1C_TOOLS_R1C_COMPILESUPPORT_H
 

@@ -3,9 +3,9 @@
 #include "CompileCommands.h"
 #include "CompileSupport.h"
 
-#include "R1/ModelMath.h"
-#include "R1/Passes.h"
-#include "R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "llvm/Support/Format.h"
 

@@ -1,8 +1,13 @@
 //===- r1c.cpp - The r1c driver: subcommand dispatch and diagnostics ------===//
 //
-//   r1c check FILE                      parse + check, exit 1 on errors
-//   r1c FILE --emit=ast                 print the checked AST
-//   --verify-diagnostics, --split-input-file (marker `// -----`)
+//   r1c check FILE...                   parse + check, exit 1 on errors
+//   r1c compile FILE [-o X.r1plan]      write the plan bundle
+//   r1c explain FILE                    the stage DAG and cost estimates
+//   r1c FILE --emit=ast|mlir|mlir-raw   print the checked AST, the r1 IR
+//                                       after r1-compile-pipeline, or the
+//                                       IR straight from MLIRGen
+//   --verify-diagnostics, --split-input-file (marker `// -----`), -o PATH,
+//   and MLIR's pass-manager and printing options (--mlir-print-ir-after-all)
 //
 // Subcommands and emit kinds are rows of the two tables below; each is a
 // function in its own file (see Commands.h).
@@ -12,7 +17,7 @@
 #include "Commands.h"
 #include "CompileCommands.h"
 
-#include "R1/Conversion/Passes.h"
+#include "r1/Conversion/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -47,7 +52,9 @@ static const Command emitters[] = {
 static cl::OptionCategory category("r1c options");
 static cl::list<std::string>
     positionals(cl::Positional, cl::desc("[command] FILE"), cl::cat(category));
-static cl::opt<std::string> emitKind("emit", cl::desc("What to print: ast"),
+static cl::opt<std::string> emitKind("emit",
+                                     cl::desc("What to print: ast, mlir, "
+                                              "mlir-raw"),
                                      cl::value_desc("kind"), cl::init("ast"),
                                      cl::cat(category));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),

@@ -1,7 +1,7 @@
 //===- LossToKernels.cpp - r1-loss-to-kernels: one fused kernel per loss --===//
 
-#include "R1/Conversion/Passes.h"
-#include "R1/R1Ops.h"
+#include "r1/Conversion/Passes.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -16,7 +16,7 @@
 
 namespace r1 {
 #define GEN_PASS_DEF_LOSSTOKERNELSPASS
-#include "R1/Conversion/Passes.h.inc"
+#include "r1/Conversion/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;

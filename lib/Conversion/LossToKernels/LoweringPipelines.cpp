@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "R1/Conversion/Passes.h"
+#include "r1/Conversion/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -74,7 +74,7 @@ std::string r1::findLibdevice() {
 
 namespace r1 {
 #define GEN_PASS_REGISTRATION
-#include "R1/Conversion/Passes.h.inc"
+#include "r1/Conversion/Passes.h.inc"
 } // namespace r1
 
 namespace {

@@ -655,3 +655,17 @@ r1.pipeline @p {
     r1.yield
   }
 }
+
+// -----
+
+// expected-error @+1 {{'r1.pipeline' op seed must be non-negative, got -1}}
+r1.pipeline @p seed = -1 {
+}
+
+// -----
+
+r1.pipeline @p {
+  %t = r1.tokenizer chars "abc"
+  // expected-error @+1 {{unknown dataset kind 'prefs'; expected text, prompt or pairs}}
+  %d = r1.dataset @d task.arith {count = 4} : !r1.dataset<prefs>
+}

@@ -1,6 +1,6 @@
 //===- ExprMatchers.cpp - Idioms of loss and reward bodies ----------------===//
 
-#include "R1/ExprMatchers.h"
+#include "r1/Dialect/R1/ExprMatchers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 

@@ -1,8 +1,8 @@
 //===- ModelMath.cpp - Closed-form sizes and costs of r1 models ----------===//
 
-#include "R1/ModelMath.h"
-#include "R1/R1Ops.h"
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -43,7 +43,7 @@ ModelDims r1::getModelDims(StringRef arch, DictionaryAttr c) {
   if (auto t = dyn_cast_or_null<BoolAttr>(c.get("tie_embeddings")))
     d.tied = t.getValue();
   if (arch == "deepseek") {
-    d.denseLayers = getInt(c, "dense_layers", 1);
+    d.denseLayers = getInt(c, "dense_layers");
     DictionaryAttr mla = getDict(c, "mla"), moe = getDict(c, "moe");
     d.qRank = getInt(mla, "q_rank");
     d.kvRank = getInt(mla, "kv_rank");
@@ -51,7 +51,7 @@ ModelDims r1::getModelDims(StringRef arch, DictionaryAttr c) {
     d.ropeDim = getInt(mla, "rope_dim");
     d.vDim = getInt(mla, "v_dim");
     d.experts = getInt(moe, "experts");
-    d.shared = getInt(moe, "shared", 1);
+    d.shared = getInt(moe, "shared");
     d.topK = getInt(moe, "top_k");
     d.expertDim = getInt(moe, "expert_dim");
   } else {

@@ -1,8 +1,8 @@
 //===- R1Dialect.cpp - The r1 dialect: registration, types, directives ---===//
 
-#include "R1/R1Dialect.h"
-#include "R1/R1Ops.h"
-#include "R1/R1Types.h"
+#include "r1/Dialect/R1/R1Dialect.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Types.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -44,22 +44,22 @@ static void printKeyword(OpAsmPrinter &p, Operation *, StringAttr value) {
   printKeywordOrStr(p, value.getValue());
 }
 
-#include "R1/R1OpsDialect.cpp.inc"
+#include "r1/Dialect/R1/R1OpsDialect.cpp.inc"
 
 #define GET_TYPEDEF_CLASSES
-#include "R1/R1OpsTypes.cpp.inc"
+#include "r1/Dialect/R1/R1OpsTypes.cpp.inc"
 
 #define GET_OP_CLASSES
-#include "R1/R1Ops.cpp.inc"
+#include "r1/Dialect/R1/R1Ops.cpp.inc"
 
 void R1Dialect::initialize() {
   addTypes<
 #define GET_TYPEDEF_LIST
-#include "R1/R1OpsTypes.cpp.inc"
+#include "r1/Dialect/R1/R1OpsTypes.cpp.inc"
       >();
   addOperations<
 #define GET_OP_LIST
-#include "R1/R1Ops.cpp.inc"
+#include "r1/Dialect/R1/R1Ops.cpp.inc"
       >();
 }
 
@@ -87,8 +87,8 @@ LogicalResult CkptType::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult DatasetType::verify(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef kind) {
-  if (kind != "text" && kind != "prompt" && kind != "pairs" && kind != "prefs")
+  if (kind != "text" && kind != "prompt" && kind != "pairs")
     return emitError() << "unknown dataset kind '" << kind
-                       << "'; expected text, prompt, pairs or prefs";
+                       << "'; expected text, prompt or pairs";
   return success();
 }

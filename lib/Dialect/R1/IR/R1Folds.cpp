@@ -1,6 +1,6 @@
 //===- R1Folds.cpp - Folders and canonicalizations of reward/loss bodies --===//
 
-#include "R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Ops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

@@ -1,7 +1,7 @@
 //===- R1Ops.cpp - Verifiers, builders and helpers of r1 ops -------------===//
 
-#include "R1/R1Ops.h"
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/R1Ops.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/STLExtras.h"
@@ -59,8 +59,11 @@ void PipelineOp::build(OpBuilder &builder, OperationState &state,
 }
 
 LogicalResult PipelineOp::verify() {
-  if (getSeed() < 0)
-    return emitOpError() << "seed must be non-negative, got " << getSeed();
+  // The accessor is unsigned; read the attribute signed so that a negative
+  // seed written in the IR is rejected rather than wrapped.
+  int64_t seed = getSeedAttr().getInt();
+  if (seed < 0)
+    return emitOpError() << "seed must be non-negative, got " << seed;
   llvm::StringMap<Operation *> names;
   for (Operation &op : getBodyBlock()) {
     auto name = op.getAttrOfType<StringAttr>("sym_name");
@@ -148,10 +151,11 @@ LogicalResult ModelOp::verify() {
   auto err = [&]() { return emitOpError(); };
   if (failed(checkConfig(cfg, getModelSchema(arch), err)))
     return failure();
+  cfg = resolveConfig(cfg, getModelSchema(arch));
   int64_t dim = getInt(cfg, "dim"), heads = getInt(cfg, "heads");
   int64_t layers = getInt(cfg, "layers");
   if (arch == "deepseek") {
-    if (getInt(cfg, "dense_layers", 1) > layers)
+    if (getInt(cfg, "dense_layers") > layers)
       return emitOpError() << "dense_layers (" << getInt(cfg, "dense_layers")
                            << ") exceeds layers (" << layers << ")";
     DictionaryAttr mla = getDict(cfg, "mla"), moe = getDict(cfg, "moe");
@@ -163,12 +167,12 @@ LogicalResult ModelOp::verify() {
     if (topK > experts)
       return emitOpError() << "moe.top_k (" << topK << ") exceeds moe.experts ("
                            << experts << ")";
-    int64_t groups = getInt(moe, "groups", 1);
+    int64_t groups = getInt(moe, "groups");
     if (experts % groups != 0)
       return emitOpError() << "moe.groups (" << groups
                            << ") does not divide moe.experts (" << experts
                            << ")";
-    if (getInt(moe, "topk_groups", 1) > groups)
+    if (getInt(moe, "topk_groups") > groups)
       return emitOpError() << "moe.topk_groups (" << getInt(moe, "topk_groups")
                            << ") exceeds moe.groups (" << groups << ")";
     return success();
@@ -420,10 +424,12 @@ LogicalResult RejectSampleOp::verify() {
   if (getResult().getType().getKind() != "pairs")
     return emitOpError() << "yields prompt/response pairs; the result type "
                             "must be !r1.dataset<pairs>";
-  if (getInt(getConfig(), "per_prompt", 1) > getInt(getConfig(), "samples", 4))
-    return emitOpError() << "per_prompt (" << getInt(getConfig(), "per_prompt")
-                         << ") exceeds samples ("
-                         << getInt(getConfig(), "samples", 4) << ")";
+  DictionaryAttr cfg =
+      resolveConfig(getConfig(), getStageSchema(getOperationName()));
+  if (getInt(cfg, "per_prompt") > getInt(cfg, "samples"))
+    return emitOpError() << "per_prompt (" << getInt(cfg, "per_prompt")
+                         << ") exceeds samples (" << getInt(cfg, "samples")
+                         << ")";
   return success();
 }
 

@@ -1,6 +1,14 @@
 //===- R1Schema.cpp - Field schemas of r1 configuration dictionaries -----===//
+//
+// Stage, dataset, reward and model schemas are derived from
+// r1/Dialect/R1/Params.def, the declaration the front end's signatures come
+// from too: value parameters become fields (operands such as checkpoints do
+// not), defaults are turned into attribute syntax.
+//
+//===----------------------------------------------------------------------===//
 
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/ParamKinds.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Builders.h"
@@ -8,6 +16,8 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Allocator.h"
+#include "llvm/Support/StringSaver.h"
 
 using namespace mlir;
 using namespace r1;
@@ -15,215 +25,211 @@ using namespace r1;
 namespace {
 using K = FieldKind;
 
-//===- Models -------------------------------------------------------------===//
+//===- Schemas from r1/Dialect/R1/Params.def ------------------------------===//
 
-const Field mlaFields[] = {
-    {"q_rank", K::NonNegInt, "0"},    {"kv_rank", K::PosInt, nullptr},
-    {"nope_dim", K::PosInt, nullptr}, {"rope_dim", K::PosInt, nullptr},
-    {"v_dim", K::PosInt, nullptr},
-};
-const Field moeFields[] = {
-    {"experts", K::PosInt, nullptr},
-    {"shared", K::NonNegInt, "1"},
-    {"top_k", K::PosInt, nullptr},
-    {"expert_dim", K::PosInt, nullptr},
-    {"score", K::Enum, "\"softmax\"", "softmax|sigmoid"},
-    {"groups", K::PosInt, "1"},
-    {"topk_groups", K::PosInt, "1"},
-    {"route_scale", K::PosFloat, "1.0"},
-    {"balance", K::Enum, "\"bias\"", "bias|none"},
-    {"bias_rate", K::Float, "1.0e-3"},
-    {"aux_weight", K::Float, "0.0"},
-};
-const Field yarnFields[] = {
-    {"factor", K::PosFloat, nullptr},
-    {"original_max_seq", K::PosInt, nullptr},
-    {"beta_fast", K::PosFloat, "32.0"},
-    {"beta_slow", K::PosFloat, "1.0"},
-    {"mscale", K::PosFloat, "1.0"},
-};
-const Field deepseekFields[] = {
-    {"vocab_size", K::PosInt, ""},
-    {"dim", K::PosInt, nullptr},
-    {"layers", K::PosInt, nullptr},
-    {"heads", K::PosInt, nullptr},
-    {"dense_layers", K::NonNegInt, "1"},
-    {"max_seq", K::PosInt, nullptr},
-    {"ffn", K::PosInt, ""},
-    {"norm_eps", K::PosFloat, "1.0e-6"},
-    {"rope_theta", K::PosFloat, "10000.0"},
-    {"tie_embeddings", K::Bool, "false"},
-    {"mla", K::Dict, nullptr, nullptr, mlaFields},
-    {"moe", K::Dict, nullptr, nullptr, moeFields},
-    {"yarn", K::Dict, "", nullptr, yarnFields},
-};
-const Field denseFields[] = {
-    {"vocab_size", K::PosInt, ""},       {"dim", K::PosInt, nullptr},
-    {"layers", K::PosInt, nullptr},      {"heads", K::PosInt, nullptr},
-    {"kv_heads", K::PosInt, ""},         {"head_dim", K::PosInt, ""},
-    {"ffn", K::PosInt, nullptr},         {"max_seq", K::PosInt, "2048"},
-    {"norm_eps", K::PosFloat, "1.0e-6"}, {"rope_theta", K::PosFloat, "10000.0"},
-    {"qkv_bias", K::Bool, "false"},      {"tie_embeddings", K::Bool, "false"},
+/// A row of Params.def as the dialect sees it.
+struct Param {
+  const char *name;
+  ParamType type;
+  Constraint constraint;
+  bool required;
+  /// .r1p syntax, or null.
+  const char *defaultValue;
+  const char *choices;
+  /// A nested model block (a dictionary field named after it).
+  bool block = false;
 };
 
-//===- Datasets -----------------------------------------------------------===//
+#define R1_STAGE(ID, NAME, RESULT, DOC) const Param stage##ID##Params[] = {
+#define R1_DATASET(ID, NAME, DOC) const Param dataset##ID##Params[] = {
+#define R1_REWARD(ID, NAME, DOC) const Param reward##ID##Params[] = {
+#define R1_SETTINGS(ID, NAME, DOC) const Param settings##ID##Params[] = {
+#define R1_MODEL(ID, NAME, DOC) const Param model##ID##Params[] = {
+#define R1_END };
+#define R1_SUBBLOCK(NAME, REQUIRED)                                            \
+  {#NAME, ParamType::Int, Constraint::None, REQUIRED, nullptr, nullptr, true},
+#define R1_POS(NAME, TYPE, CAPS, DOC)                                          \
+  {#NAME, ParamType::TYPE, Constraint::None, true, nullptr, nullptr},
+#define R1_VARIADIC(NAME, TYPE, DOC)                                           \
+  {#NAME, ParamType::TYPE, Constraint::None, true, nullptr, nullptr},
+#define R1_REQ(NAME, TYPE, CONSTRAINT, DOC)                                    \
+  {#NAME, ParamType::TYPE, Constraint::CONSTRAINT, true, nullptr, nullptr},
+#define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                           \
+  {#NAME, ParamType::TYPE, Constraint::CONSTRAINT, false, DEFAULT, nullptr},
+#define R1_SYM(NAME, DEFAULT, CHOICES, DOC)                                    \
+  {#NAME, ParamType::Symbol, Constraint::None, false, DEFAULT, CHOICES},
+#include "r1/Dialect/R1/Params.def"
 
-const Field arithFields[] = {
-    {"count", K::PosInt, nullptr},
-    {"digits", K::Range, "[1, 3]"},
-    {"terms", K::Range, ""},
-    {"ops", K::Str, ""},
-    {"style", K::Enum, "\"plain\"", "plain|cot"},
-    {"split", K::Enum, "\"train\"", "train|test"},
-    {"seed", K::NonNegInt, ""},
-};
-const Field countdownFields[] = {
-    {"count", K::PosInt, nullptr},
-    {"numbers", K::Range, "[3, 4]"},
-    {"max_number", K::PosInt, "25"},
-    {"split", K::Enum, "\"train\"", "train|test"},
-    {"seed", K::NonNegInt, ""},
-};
-const Field kkFields[] = {
-    {"count", K::PosInt, nullptr},
-    {"people", K::Range, "[2, 3]"},
-    {"split", K::Enum, "\"train\"", "train|test"},
-    {"seed", K::NonNegInt, ""},
-};
-const Field jsonlFields[] = {
-    {"path", K::Str, nullptr}, {"text", K::Str, ""},   {"prompt", K::Str, ""},
-    {"response", K::Str, ""},  {"answer", K::Str, ""},
+struct NamedParams {
+  const char *name;
+  ArrayRef<Param> params;
 };
 
-//===- Rewards ------------------------------------------------------------===//
+const NamedParams stageParams[] = {
+#define R1_STAGE(ID, NAME, RESULT, DOC) {"r1." NAME, stage##ID##Params},
+#include "r1/Dialect/R1/Params.def"
+};
+const NamedParams datasetParams[] = {
+#define R1_DATASET(ID, NAME, DOC) {NAME, dataset##ID##Params},
+#include "r1/Dialect/R1/Params.def"
+};
+const NamedParams modelParams[] = {
+#define R1_MODEL(ID, NAME, DOC) {NAME, model##ID##Params},
+#include "r1/Dialect/R1/Params.def"
+};
+const NamedParams rewardParams[] = {
+#define R1_REWARD(ID, NAME, DOC) {NAME, reward##ID##Params},
+#define R1_REWARD_ALIAS(ID, NAME, OF, DOC) {NAME, reward##OF##Params},
+#include "r1/Dialect/R1/Params.def"
+};
 
-const Field tagFields[] = {{"tag", K::Str, "\"answer\""}};
-const Field countdownRewardFields[] = {{"tag", K::Str, "\"answer\""},
-                                       {"format_score", K::Float, "0.1"}};
-const Field kkRewardFields[] = {
-    {"tag", K::Str, "\"answer\""},
-    {"scheme", K::Enum, "\"binary\"", "binary|logic_rl"}};
-const Field formatFields[] = {{"strict", K::Bool, "false"}};
-const Field tagCountFields[] = {{"newlines", K::Bool, "false"}};
-const Field languageFields[] = {
-    {"script", K::Enum, "", "latin|ascii|cyrillic|greek|cjk|arabic"},
-    {"alphabet", K::Str, ""}};
-const Field lengthFields[] = {{"target", K::PosInt, nullptr}};
-const Field overlongFields[] = {{"max_len", K::PosInt, nullptr},
-                                {"buffer", K::NonNegInt, "0"}};
-const Field codeFields[] = {{"tag", K::Str, "\"answer\""},
-                            {"timeout", K::PosFloat, "5.0"},
-                            {"memory_mb", K::PosInt, "256"}};
+/// The field kind checking a value parameter of `type` under `c`. The IR is
+/// as strict as the front end except that non-negative floats are only
+/// checked to be numbers and (0, 1] is checked as [0, 1].
+FieldKind fieldKindOf(ParamType type, Constraint c) {
+  switch (type) {
+  case ParamType::Int:
+    return c == Constraint::Positive ? K::PosInt : K::NonNegInt;
+  case ParamType::Float:
+    if (c == Constraint::Positive)
+      return K::PosFloat;
+    if (c == Constraint::Unit || c == Constraint::UnitOpen)
+      return K::Prob;
+    return K::Float;
+  case ParamType::Bool:
+    return K::Bool;
+  case ParamType::Symbol:
+    return K::Enum;
+  case ParamType::Range:
+    return K::Range;
+  case ParamType::Ratio:
+    return K::Ratio;
+  default:
+    return K::Str;
+  }
+}
+
+/// A .r1p default as MLIR attribute syntax: "2e-5" -> "2.0e-5",
+/// "cot" -> "\"cot\"", "2..5" -> "[2, 5]".
+std::string toAttrSyntax(ParamType type, StringRef value) {
+  switch (type) {
+  case ParamType::Float: {
+    std::string out = value.str();
+    if (value.contains('.'))
+      return out;
+    size_t e = value.find_first_of("eE");
+    return e == StringRef::npos ? out + ".0" : out.insert(e, ".0");
+  }
+  case ParamType::String:
+  case ParamType::Symbol:
+    return "\"" + value.str() + "\"";
+  case ParamType::Range: {
+    auto [lo, hi] = value.split("..");
+    return ("[" + lo + ", " + hi + "]").str();
+  }
+  default:
+    return value.str();
+  }
+}
+
+/// The value parameters of `params` as schema fields, with defaults in
+/// attribute syntax (kept alive for the process).
+/// Sub-block rows become dictionary fields whose `sub` the caller fills in;
+/// `balance = bias(RATE)` becomes balance ("bias" or "none") and bias_rate.
+std::vector<Field> toFields(ArrayRef<Param> params) {
+  static llvm::BumpPtrAllocator alloc;
+  static llvm::StringSaver saver(alloc);
+  auto saved = [&](ParamType type, StringRef value) {
+    return saver.save(toAttrSyntax(type, value)).data();
+  };
+  std::vector<Field> fields;
+  for (const Param &p : params) {
+    if (p.block) {
+      fields.push_back({p.name, K::Dict, p.required ? nullptr : ""});
+      continue;
+    }
+    if (p.type == ParamType::Balance) {
+      StringRef dflt = p.defaultValue ? p.defaultValue : "none";
+      StringRef rate = dflt;
+      bool bias = rate.consume_front("bias(") && rate.consume_back(")");
+      fields.push_back({p.name, K::Enum,
+                        saved(ParamType::Symbol, bias ? "bias" : "none"),
+                        "bias|none"});
+      fields.push_back(
+          {"bias_rate", K::Float, bias ? saved(ParamType::Float, rate) : ""});
+      continue;
+    }
+    if (!isValueParam(p.type))
+      continue;
+    const char *dflt = nullptr; // required
+    if (!p.required)
+      dflt = p.defaultValue ? saved(p.type, p.defaultValue) : "";
+    fields.push_back({p.name, fieldKindOf(p.type, p.constraint), dflt,
+                      p.choices});
+  }
+  return fields;
+}
 
 struct Named {
-  const char *name;
-  ArrayRef<Field> fields;
+  std::string name;
+  std::vector<Field> fields;
 };
 
-const Named datasetSources[] = {
-    {"task.arith", arithFields},
-    {"task.countdown", countdownFields},
-    {"task.kk", kkFields},
-    {"jsonl", jsonlFields},
-};
+std::vector<Named> toSchemas(ArrayRef<NamedParams> table) {
+  std::vector<Named> out;
+  for (const NamedParams &n : table)
+    out.push_back({n.name, toFields(n.params)});
+  return out;
+}
 
-const Named rewardKinds[] = {
-    {"answer_match", tagFields},
-    {"math_equiv", tagFields},
-    {"countdown", countdownRewardFields},
-    {"kk", kkRewardFields},
-    {"think_format", formatFields},
-    {"tag_count", tagCountFields},
-    {"language", languageFields},
-    {"language_consistency", languageFields},
-    {"length", lengthFields},
-    {"overlong", overlongFields},
-    {"code_exec", codeFields},
-};
+/// Dataset sources. `mix` is the r1.mix op, whose schema is below.
+const std::vector<Named> &datasetSources() {
+  static const std::vector<Named> schemas = [] {
+    std::vector<Named> all = toSchemas(datasetParams);
+    llvm::erase_if(all, [](const Named &n) { return n.name == "mix"; });
+    return all;
+  }();
+  return schemas;
+}
 
-//===- Stages -------------------------------------------------------------===//
-// Names and defaults follow the front end's signature table
-// (lib/Frontend/Signatures.cpp); SchemaTest checks that they agree.
+/// Model blocks by name, nested blocks' fields filled in.
+const std::vector<Named> &modelBlocks() {
+  static const std::vector<Named> schemas = [] {
+    std::vector<Named> all = toSchemas(modelParams);
+    for (Named &n : all)
+      for (Field &f : n.fields)
+        if (f.kind == K::Dict)
+          for (const Named &sub : all)
+            if (sub.name == f.name)
+              f.sub = sub.fields; // `all` does not grow from here on
+    return all;
+  }();
+  return schemas;
+}
 
-const Field pretrainFields[] = {
-    {"steps", K::PosInt, "1000"},   {"batch", K::PosInt, "16"},
-    {"seq_len", K::PosInt, ""},     {"lr", K::PosFloat, "1.0e-3"},
-    {"warmup", K::NonNegInt, "0"},  {"weight_decay", K::Float, "0.1"},
-    {"grad_clip", K::Float, "1.0"}, {"save_every", K::NonNegInt, "100"},
-};
-const Field sftFields[] = {
-    {"epochs", K::PosInt, "1"},     {"steps", K::PosInt, ""},
-    {"batch", K::PosInt, "16"},     {"lr", K::PosFloat, "3.0e-4"},
-    {"warmup", K::NonNegInt, "0"},  {"weight_decay", K::Float, "0.0"},
-    {"grad_clip", K::Float, "1.0"}, {"save_every", K::NonNegInt, "100"},
-};
-const Field grpoFields[] = {
-    {"group", K::PosInt, "8"},
-    {"steps", K::PosInt, "100"},
-    {"batch", K::PosInt, "8"},
-    {"lr", K::PosFloat, "1.0e-5"},
-    {"temperature", K::PosFloat, "1.0"},
-    {"top_p", K::Prob, "1.0"},
-    {"max_new", K::PosInt, "128"},
-    {"updates", K::PosInt, "1"},
-    {"minibatch", K::PosInt, ""},
-    {"scale", K::Enum, "\"std\"", "std|none"},
-    {"dynamic_sampling", K::Bool, "false"},
-    {"ref_reset", K::NonNegInt, "0"},
-    {"kl_reward", K::Float, "0.0"},
-    {"curriculum", K::Enum, "\"none\"", "none|difficulty"},
-    {"warmup", K::NonNegInt, "0"},
-    {"weight_decay", K::Float, "0.0"},
-    {"grad_clip", K::Float, "1.0"},
-    {"save_every", K::NonNegInt, "50"},
-};
-const Field ppoFields[] = {
-    {"steps", K::PosInt, "100"},        {"batch", K::PosInt, "8"},
-    {"lr", K::PosFloat, "1.0e-5"},      {"critic_lr", K::PosFloat, "1.0e-5"},
-    {"clip", K::PosFloat, "0.2"},       {"vf_coef", K::Float, "0.5"},
-    {"gamma", K::Prob, "1.0"},          {"lam", K::Prob, "0.95"},
-    {"kl_reward", K::Float, "0.0"},     {"temperature", K::PosFloat, "1.0"},
-    {"top_p", K::Prob, "1.0"},          {"max_new", K::PosInt, "128"},
-    {"updates", K::PosInt, "4"},        {"grad_clip", K::Float, "1.0"},
-    {"save_every", K::NonNegInt, "50"},
-};
-const Field rejectFields[] = {
-    {"samples", K::PosInt, "4"},         {"per_prompt", K::PosInt, "1"},
-    {"temperature", K::PosFloat, "0.6"}, {"top_p", K::Prob, "0.95"},
-    {"max_new", K::PosInt, "128"},
-};
+const std::vector<Named> &rewardKinds() {
+  static const std::vector<Named> schemas = toSchemas(rewardParams);
+  return schemas;
+}
+
+/// MLIRGen always writes mix's ratio (equal weights by default).
 const Field mixFields[] = {
     {"ratio", K::Ratio, nullptr},
 };
-const Field distillFields[] = {
-    {"kd_weight", K::Float, "0.0"}, {"kd_temperature", K::PosFloat, "1.0"},
-    {"epochs", K::PosInt, "1"},     {"steps", K::PosInt, ""},
-    {"batch", K::PosInt, "16"},     {"lr", K::PosFloat, "3.0e-4"},
-    {"warmup", K::NonNegInt, "0"},  {"weight_decay", K::Float, "0.0"},
-    {"grad_clip", K::Float, "1.0"}, {"save_every", K::NonNegInt, "100"},
-};
-const Field evalFields[] = {
-    {"metrics", K::Metrics, nullptr},
-    {"temperature", K::PosFloat, "0.6"},
-    {"top_p", K::Prob, "0.95"},
-    {"max_new", K::PosInt, "256"},
-};
-const Field exportFields[] = {
-    {"path", K::Str, nullptr},
-    {"format", K::Str, "\"native\""},
-};
 
-const Named stageKinds[] = {
-    {"r1.pretrain", pretrainFields},
-    {"r1.sft", sftFields},
-    {"r1.grpo", grpoFields},
-    {"r1.ppo", ppoFields},
-    {"r1.reject_sample", rejectFields},
-    {"r1.mix", mixFields},
-    {"r1.distill", distillFields},
-    {"r1.eval", evalFields},
-    {"r1.export", exportFields},
-};
+/// Stage ops, r1.mix, and r1.eval (its metrics and its settings block).
+const std::vector<Named> &stageKinds() {
+  static const std::vector<Named> schemas = [] {
+    std::vector<Named> all = toSchemas(stageParams);
+    all.push_back({"r1.mix", {std::begin(mixFields), std::end(mixFields)}});
+    std::vector<Field> eval = {{"metrics", K::Metrics, nullptr}};
+    for (const Field &f : toFields(settingsEvalParams))
+      eval.push_back(f);
+    all.push_back({"r1.eval", std::move(eval)});
+    return all;
+  }();
+  return schemas;
+}
 
 ArrayRef<Field> lookupIn(ArrayRef<Named> table, StringRef name) {
   for (const Named &n : table)
@@ -235,7 +241,7 @@ ArrayRef<Field> lookupIn(ArrayRef<Named> table, StringRef name) {
 std::string joinNames(ArrayRef<Named> table) {
   std::string out;
   for (const Named &n : table)
-    out += (out.empty() ? "" : ", ") + std::string(n.name);
+    out += (out.empty() ? "" : ", ") + n.name;
   return out;
 }
 
@@ -380,31 +386,30 @@ LogicalResult checkValue(const Field &f, Attribute v, StringRef path,
 } // namespace
 
 ArrayRef<Field> r1::getModelSchema(StringRef arch) {
-  if (arch == "deepseek")
-    return deepseekFields;
-  if (arch == "dense")
-    return denseFields;
-  return {};
+  // Architectures only; mla, moe and yarn are nested in deepseek's.
+  if (arch != "deepseek" && arch != "dense")
+    return {};
+  return lookupIn(modelBlocks(), arch);
 }
 ArrayRef<Field> r1::getDatasetSchema(StringRef source) {
-  return lookupIn(datasetSources, source);
+  return lookupIn(datasetSources(), source);
 }
 ArrayRef<Field> r1::getRewardSchema(StringRef kind) {
-  return lookupIn(rewardKinds, kind);
+  return lookupIn(rewardKinds(), kind);
 }
 ArrayRef<Field> r1::getStageSchema(StringRef opName) {
-  return lookupIn(stageKinds, opName);
+  return lookupIn(stageKinds(), opName);
 }
 bool r1::isKnownDatasetSource(StringRef source) {
-  return llvm::any_of(datasetSources,
+  return llvm::any_of(datasetSources(),
                       [&](const Named &n) { return source == n.name; });
 }
 bool r1::isKnownRewardKind(StringRef kind) {
-  return llvm::any_of(rewardKinds,
+  return llvm::any_of(rewardKinds(),
                       [&](const Named &n) { return kind == n.name; });
 }
-std::string r1::knownRewardKinds() { return joinNames(rewardKinds); }
-std::string r1::knownDatasetSources() { return joinNames(datasetSources); }
+std::string r1::knownRewardKinds() { return joinNames(rewardKinds()); }
+std::string r1::knownDatasetSources() { return joinNames(datasetSources()); }
 
 LogicalResult r1::checkConfig(DictionaryAttr config, ArrayRef<Field> schema,
                               function_ref<InFlightDiagnostic()> emitError,
@@ -488,7 +493,7 @@ std::string r1::getTaskAlphabet(StringRef source, DictionaryAttr cfg) {
   static const char r1Tiny[] =
       "0123456789+-*/=() <>abcdefghijklmnopqrstuvwxyz:?\n";
   if (source == "task.arith")
-    return getStr(cfg, "style", "plain") == "cot" ? std::string(plain) + tags
+    return getStr(cfg, "style") == "cot" ? std::string(plain) + tags
                                                   : std::string(plain);
   if (source == "task.countdown" || source == "task.kk")
     return r1Tiny;

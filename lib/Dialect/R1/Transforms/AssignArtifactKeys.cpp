@@ -1,7 +1,7 @@
 //===- AssignArtifactKeys.cpp - r1-assign-artifact-keys: Merkle keys -----===//
 
-#include "R1/Passes.h"
-#include "R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
@@ -10,7 +10,7 @@
 
 namespace r1 {
 #define GEN_PASS_DEF_ASSIGNARTIFACTKEYSPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- CompilePipeline.cpp - r1-compile-pipeline and pass registration ---===//
 
-#include "R1/Passes.h"
+#include "r1/Dialect/R1/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"

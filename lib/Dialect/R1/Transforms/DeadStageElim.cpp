@@ -1,12 +1,12 @@
 //===- DeadStageElim.cpp - r1-dead-stage-elim: drop unused stages --------===//
 
-#include "R1/Passes.h"
+#include "r1/Dialect/R1/Passes.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace r1 {
 #define GEN_PASS_DEF_DEADSTAGEELIMPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;

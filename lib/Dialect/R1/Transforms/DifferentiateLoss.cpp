@@ -1,7 +1,7 @@
 //===- DifferentiateLoss.cpp - r1-differentiate-loss: loss backward ------===//
 
-#include "R1/ExprMatchers.h"
-#include "R1/Passes.h"
+#include "r1/Dialect/R1/ExprMatchers.h"
+#include "r1/Dialect/R1/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -14,7 +14,7 @@
 
 namespace r1 {
 #define GEN_PASS_DEF_DIFFERENTIATELOSSPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;

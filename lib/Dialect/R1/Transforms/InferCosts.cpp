@@ -1,16 +1,16 @@
 //===- InferCosts.cpp - r1-infer-costs: sizes and cost estimates ---------===//
 
-#include "R1/ModelMath.h"
-#include "R1/Passes.h"
-#include "R1/R1Schema.h"
-#include "R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace r1 {
 #define GEN_PASS_DEF_INFERCOSTSPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;
@@ -87,7 +87,7 @@ struct InferCostsPass : public r1::impl::InferCostsPassBase<InferCostsPass> {
       int64_t seq = getInt(cfg, "seq_len", m.maxSeq);
       int64_t examples = cfg.get("steps")
                              ? getInt(cfg, "steps") * getInt(cfg, "batch")
-                             : getInt(cfg, "epochs", 1) * getDatasetSize(data);
+                             : getInt(cfg, "epochs") * getDatasetSize(data);
       int64_t tokens = examples * seq;
       return {tokens, 3.0 * double(m.fwdFlops) * double(tokens)};
     };
@@ -102,12 +102,12 @@ struct InferCostsPass : public r1::impl::InferCostsPassBase<InferCostsPass> {
         })
         .Case<GrpoOp, PpoOp>([&](Operation *s) {
           ModelCost m = costOf(s->getOperand(0));
-          int64_t group = getInt(cfg, "group", 1);
+          int64_t group = isa<GrpoOp>(s) ? getInt(cfg, "group") : 1;
           int64_t tokens = getInt(cfg, "steps") * getInt(cfg, "batch") * group *
                            getInt(cfg, "max_new");
           // sample (1) + reference and old-policy scoring (2) + update (3
           // per policy update).
-          double passes = 3.0 + 3.0 * double(getInt(cfg, "updates", 1));
+          double passes = 3.0 + 3.0 * double(getInt(cfg, "updates"));
           return std::make_pair(tokens,
                                 passes * double(m.fwdFlops) * double(tokens));
         })

@@ -1,8 +1,8 @@
 //===- RecipeAnalysis.cpp - Walks over the stage DAG of a recipe ---------===//
 
-#include "R1/RecipeAnalysis.h"
-#include "R1/ModelMath.h"
-#include "R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/ModelMath.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -57,7 +57,7 @@ int64_t r1::getDatasetSize(Value data) {
     return getInt(ds.getConfig(), "count");
   if (auto rs = dyn_cast<RejectSampleOp>(def))
     return getDatasetSize(rs.getData()) *
-           getInt(rs.getConfig(), "per_prompt", 1);
+           getInt(getResolvedConfig(rs), "per_prompt");
   if (auto mix = dyn_cast<MixOp>(def)) {
     int64_t total = 0;
     for (Value in : mix.getInputs()) {

@@ -1,8 +1,8 @@
 //===- VerifyRecipe.cpp - r1-verify-recipe: contracts that cross ops -----===//
 
-#include "R1/Passes.h"
-#include "R1/R1Schema.h"
-#include "R1/RecipeAnalysis.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -10,7 +10,7 @@
 
 namespace r1 {
 #define GEN_PASS_DEF_VERIFYRECIPEPASS
-#include "R1/Passes.h.inc"
+#include "r1/Dialect/R1/Passes.h.inc"
 } // namespace r1
 
 using namespace mlir;
@@ -18,7 +18,7 @@ using namespace r1;
 
 namespace {
 
-/// The dataset kind of a value (`text`, `prompt`, `pairs`, `prefs`).
+/// The dataset kind of a value (`text`, `prompt`, `pairs`).
 StringRef kindOf(Value data) {
   return cast<DatasetType>(data.getType()).getKind();
 }
@@ -28,7 +28,7 @@ bool teachesFormat(Value data) {
   Operation *def = data.getDefiningOp();
   if (auto ds = dyn_cast_or_null<DatasetOp>(def)) {
     if (ds.getSource() == "task.arith")
-      return getStr(ds.getConfig(), "style", "plain") == "cot";
+      return getStr(getResolvedConfig(ds), "style") == "cot";
     return true; // countdown/kk responses and user JSONL: assume they do
   }
   if (auto mix = dyn_cast_or_null<MixOp>(def))
@@ -230,7 +230,7 @@ struct VerifyRecipePass
   }
 
   LogicalResult checkAlphabet(DatasetOp ds) {
-    std::string need = getTaskAlphabet(ds.getSource(), ds.getConfig());
+    std::string need = getTaskAlphabet(ds.getSource(), getResolvedConfig(ds));
     if (need.empty())
       return success();
     for (TokenizerOp tok :

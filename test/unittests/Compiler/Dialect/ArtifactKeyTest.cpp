@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "R1/Passes.h"
-#include "R1/R1Dialect.h"
+#include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Dialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

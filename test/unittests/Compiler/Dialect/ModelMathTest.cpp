@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "R1/ModelMath.h"
+#include "r1/Dialect/R1/ModelMath.h"
 
 #include <gtest/gtest.h>
 

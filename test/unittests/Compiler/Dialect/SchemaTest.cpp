@@ -2,14 +2,16 @@
 //
 // The front end (lib/Frontend/Signatures.cpp) and the dialect
 // (lib/Dialect/R1/IR/R1Schema.cpp) each describe what stages, datasets,
-// rewards and models accept. Every value-typed parameter of the front end
-// must be a field of the dialect with the same default, so that MLIRGen's
-// output verifies and plan.json defaults match the language docs.
+// rewards and models accept; both expand include/r1/Dialect/R1/Params.def.
+// Every value-typed parameter of the front end must be a field of the
+// dialect with the same default (the dialect turns .r1p defaults into
+// attribute syntax), so that MLIRGen's output verifies and plan.json
+// defaults match the language docs.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Signatures.h"
-#include "R1/R1Schema.h"
+#include "r1/Frontend/Signatures.h"
+#include "r1/Dialect/R1/R1Schema.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinAttributes.h"

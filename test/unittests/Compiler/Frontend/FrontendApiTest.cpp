@@ -1,13 +1,14 @@
 //===- FrontendApiTest.cpp - The AST contract that MLIRGen relies on ------===//
 //
-// Parses the DESIGN.md §4 r1_tiny sketch (test/Pipelines/Inputs) and checks the facts Sema promises in AST.h:
+// Parses the r1_tiny design sketch (test/Pipelines/Inputs) and checks the
+// facts Sema promises in AST.h:
 // names resolve to their declarations, call arguments are normalized with
 // defaults, model configs are complete, built-in losses come first.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Frontend/Frontend.h"
-#include "Frontend/Signatures.h"
+#include "r1/Frontend/Frontend.h"
+#include "r1/Frontend/Signatures.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/MemoryBuffer.h"
