@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Rollout.h"
+#include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/Error.h"
 #include "r1rt/metrics/MetricsLog.h"
@@ -122,32 +123,29 @@ public:
 
 json GrpoStage::run(StageContext &ctx) {
   const PlanStage &st = ctx.stage;
-  const int64_t group = configValue<int64_t>(st, "group", 8);
-  const int64_t steps = configValue<int64_t>(st, "steps", 100);
-  const int64_t batch = configValue<int64_t>(st, "batch", 8);
-  const double lr = configValue<double>(st, "lr", 1e-5);
-  const int64_t updates = configValue<int64_t>(st, "updates", 1);
-  const int64_t warmup = configValue<int64_t>(st, "warmup", 0);
-  const double klReward = configValue<double>(st, "kl_reward", 0.0);
-  const int64_t refReset = configValue<int64_t>(st, "ref_reset", 0);
-  const int64_t saveEvery = configValue<int64_t>(st, "save_every", 50);
-  const double gradClip = configValue<double>(st, "grad_clip", 1.0);
-  const bool dynamic = configValue<bool>(st, "dynamic_sampling", false);
-  const auto scale =
-      train::parseAdvantageScale(configValue<std::string>(st, "scale", "std"));
-  if (configValue<std::string>(st, "curriculum", "none") != "none")
+  const GrpoConfig config = GrpoConfig::read(st);
+  const int64_t group = config.group;
+  const int64_t steps = config.steps;
+  const int64_t batch = config.batch;
+  const double lr = config.optim.lr;
+  const int64_t updates = config.updates;
+  const int64_t warmup = config.optim.warmup;
+  const double klReward = config.klReward;
+  const int64_t refReset = config.refReset;
+  const int64_t saveEvery = config.optim.saveEvery;
+  const double gradClip = config.optim.gradClip;
+  const bool dynamic = config.dynamicSampling;
+  const auto scale = train::parseAdvantageScale(config.scale);
+  if (config.curriculum != "none")
     fail("stage '{}': curriculum '{}' is not implemented by this runtime; use "
          "curriculum = none",
-         st.name, configValue<std::string>(st, "curriculum", ""));
+         st.name, config.curriculum);
   if (group < 2 || steps < 1 || batch < 1 || updates < 1)
     fail("stage '{}': group must be >= 2 and steps, batch, updates >= 1",
          st.name);
-  SamplingOptions sampling;
-  sampling.temperature = configValue<double>(st, "temperature", 1.0);
-  sampling.topP = configValue<double>(st, "top_p", 1.0);
-  sampling.maxNewTokens = configValue<int64_t>(st, "max_new", 128);
+  const SamplingOptions sampling = config.sampling;
   const int64_t rows = batch * group;
-  const int64_t minibatch = configValue<int64_t>(st, "minibatch", rows);
+  const int64_t minibatch = config.minibatch.value_or(rows);
 
   const std::string lossName = st.raw.value("loss", std::string());
   if (!ctx.plan.losses.contains(lossName))
@@ -178,8 +176,7 @@ json GrpoStage::run(StageContext &ctx) {
     fail("stage '{}': the prompt dataset is empty", st.name);
 
   auto optimizer = makeAdamW(*policy.model,
-                             {lr, 0.9, 0.99, 1e-8,
-                              configValue<double>(st, "weight_decay", 0.0)});
+                             {lr, 0.9, 0.99, 1e-8, config.optim.weightDecay});
   std::vector<torch::Tensor> weights = policy.model->parameters();
   const int64_t start = resumeStep(ctx.artifact);
   if (start > 0) {

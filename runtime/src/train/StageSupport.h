@@ -70,21 +70,6 @@ void commitMetrics(StageArtifact &artifact);
 /// The step to resume from (0 for a fresh start).
 int64_t resumeStep(const StageArtifact &artifact);
 
-/// config[key] as T, or `fallback` when absent; a wrong type is a one-line
-/// error naming the stage.
-template <typename T>
-T configValue(const PlanStage &stage, const char *key, T fallback) {
-  if (!stage.config.contains(key) || stage.config.at(key).is_null())
-    return fallback;
-  try {
-    return stage.config.at(key).get<T>();
-  } catch (const nlohmann::json::exception &) {
-    fail("stage '{}': config '{}' has the wrong type ({}); recompile the plan "
-         "with r1c",
-         stage.name, key, stage.config.at(key).dump());
-  }
-}
-
 } // namespace r1rt::stages
 
 #endif // R1RT_TRAIN_STAGESUPPORT_H

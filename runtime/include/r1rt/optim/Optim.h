@@ -15,13 +15,9 @@
 
 namespace r1rt {
 
-/// AdamW hyper-parameters.
+/// AdamW hyper-parameters (every caller sets all of them).
 struct AdamWOptions {
-  double lr = 1e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weightDecay = 0.01;
+  double lr, beta1, beta2, eps, weightDecay;
 };
 
 /// AdamW over m's parameters in two groups: matrices (dim >= 2) decay,

@@ -94,20 +94,22 @@ private:
   std::vector<int64_t> stream;
 };
 
+/// The trainer's settings; the sft/pretrain/distill runners fill every field
+/// from the stage's plan.json config (no defaults here: r1c resolves them).
 struct SupervisedOptions {
-  int64_t steps = 100; ///< optimizer steps
-  int64_t batch = 16;  ///< examples per step
-  double lr = 1e-3;    ///< peak learning rate
-  int64_t warmup = 0;  ///< linear warmup steps, then cosine to 10%
-  double weightDecay = 0.0;
-  double gradClip = 1.0;   ///< global grad-norm clip (0: off)
-  int64_t saveEvery = 100; ///< step checkpoint period (0: only at the end)
-  bool responseOnly = true;
+  int64_t steps;  ///< optimizer steps
+  int64_t batch;  ///< examples per step
+  double lr;      ///< peak learning rate
+  int64_t warmup; ///< linear warmup steps, then cosine to 10%
+  double weightDecay;
+  double gradClip;   ///< global grad-norm clip (0: off)
+  int64_t saveEvery; ///< step checkpoint period (0: only at the end)
+  bool responseOnly; ///< loss on response tokens only (sft, distill)
   /// With !responseOnly: >= 2 trains on packed rows of packLen tokens
   /// (PackedSampler); 0 pads one example per row.
-  int64_t packLen = 0;
-  uint64_t seed = 0;
-  std::string label = "sft"; ///< stage name for progress and errors
+  int64_t packLen;
+  uint64_t seed;
+  std::string label; ///< stage name for progress and errors
 };
 
 struct SupervisedResult {
