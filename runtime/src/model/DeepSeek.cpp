@@ -124,10 +124,6 @@ torch::Tensor DeepSeekModel::forwardCachedNaive(const torch::Tensor &tokens,
   return run(tokens, positions, &cache, true);
 }
 
-ParamCount DeepSeekModel::parameterCount() const {
-  return r1rt::parameterCount(config);
-}
-
 std::vector<std::shared_ptr<MoE>> DeepSeekModel::moeLayers() const {
   std::vector<std::shared_ptr<MoE>> out;
   for (const auto &l : layers)

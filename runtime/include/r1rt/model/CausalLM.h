@@ -63,7 +63,6 @@ public:
                                       const torch::Tensor &positions,
                                       KVCache &cache) = 0;
 
-  virtual ParamCount parameterCount() const = 0;
   virtual int64_t vocabSize() const = 0;
   virtual int64_t maxSeq() const = 0;
 

@@ -53,7 +53,6 @@ public:
   torch::Tensor forwardCachedNaive(const torch::Tensor &tokens,
                                    const torch::Tensor &positions,
                                    MlaCache &cache);
-  ParamCount parameterCount() const override;
   int64_t vocabSize() const override { return config.vocabSize; }
   int64_t maxSeq() const override { return config.maxSeq; }
   std::vector<std::shared_ptr<MoE>> moeLayers() const override;

@@ -66,7 +66,6 @@ public:
   torch::Tensor forwardCached(const torch::Tensor &tokens,
                               const torch::Tensor &positions,
                               KVCache &cache) override;
-  ParamCount parameterCount() const override;
   int64_t vocabSize() const override { return config.vocabSize; }
   int64_t maxSeq() const override { return config.maxSeq; }
 
