@@ -15,6 +15,7 @@
 #include "r1rt/model/Config.h"
 #include "r1rt/plan/Stage.h"
 #include "r1rt/tokenizer/Tokenizer.h"
+#include "r1rt/train/StepCheckpoint.h"
 
 #include <memory>
 #include <string>
@@ -22,8 +23,7 @@
 
 namespace r1rt::stages {
 
-/// The files a checkpoint stage commits.
-inline constexpr const char *kModelFile = "model.safetensors";
+/// A checkpoint stage commits kModelFile (StepCheckpoint.h) and its config.
 inline constexpr const char *kConfigFile = "config.json";
 /// The file a dataset stage commits.
 inline constexpr const char *kDataFile = "data.jsonl";

@@ -6,6 +6,8 @@
 #include "r1rt/metrics/MetricsLog.h"
 #include "r1rt/model/Checkpoint.h"
 #include "r1rt/store/ArtifactStore.h"
+#include "r1rt/train/DataOrder.h"
+#include "r1rt/train/TokenLogprobs.h"
 
 #include <gtest/gtest.h>
 
@@ -111,7 +113,7 @@ TEST_F(SupervisedTest, TokenLogprobsMatchAFloat64Reference) {
   auto model = tinyModel(tok, 3);
   for (int64_t t : {5, 17, 40}) {
     auto tokens = torch::randint(3, tok.vocabSize(), {3, t}, torch::kLong);
-    auto got = r1rt::tokenLogprobs(*model, tokens);
+    auto got = r1rt::tokenLogprobs(*model, tokens).logp;
     auto logits = model->logits(model->forward(tokens)).to(torch::kDouble);
     auto ref = torch::log_softmax(logits, -1);
     for (int64_t b = 0; b < 3; ++b)
