@@ -1,4 +1,4 @@
-//===- StageConfig.h - Typed stage configs read from plan.json -*- C++ -*-===//
+//===- StageConfig.h - Typed stage configs read from plan.json --*- C++ -*-===//
 //
 // r1c resolves every stage parameter's default into plan.json, so each stage
 // kind's "config" object is read once, here, into a typed struct with no

@@ -1,4 +1,4 @@
-//===- StageSupport.h - What every stage runner needs ---------*- C++ -*-===//
+//===- StageSupport.h - What every stage runner needs -----------*- C++ -*-===//
 //
 // Resolving a stage's input references (fresh model, checkpoint of an earlier
 // stage, dataset spec, dataset artifact), publishing model checkpoints, and

@@ -1,4 +1,4 @@
-//===- Supervised.cpp - Next-token training: pretrain, SFT, distill -----===//
+//===- Supervised.cpp - Next-token training: pretrain, SFT, distill -------===//
 
 #include "r1rt/train/Supervised.h"
 #include "r1rt/Error.h"

@@ -1,4 +1,4 @@
-//===- Config.h - Model configurations mirroring plan.json ----*- C++ -*-===//
+//===- Config.h - Model configurations mirroring plan.json ------*- C++ -*-===//
 //
 // The "models" section of plan.json, as C++ structs. Field names and defaults
 // are the shared contract with the compiler. Parameter counts have one home,

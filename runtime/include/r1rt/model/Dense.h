@@ -1,4 +1,4 @@
-//===- Dense.h - Qwen2/Llama-style dense model ---------------*- C++ -*-===//
+//===- Dense.h - Qwen2/Llama-style dense model ------------------*- C++ -*-===//
 //
 // RMSNorm, half-split RoPE (HF rotate_half, optionally Llama 3-rescaled),
 // GQA, SwiGLU, optional QKV bias, optional per-head q/k RMSNorm (Qwen3).

@@ -1,4 +1,4 @@
-//===- DataOrder.h - Seeded per-epoch data order ---------------*- C++ -*-===//
+//===- DataOrder.h - Seeded per-epoch data order ----------------*- C++ -*-===//
 //
 // Every trainer draws its examples from a per-epoch permutation derived from
 // (seed, epoch), so draw g depends only on (seed, g): a resumed run needs the

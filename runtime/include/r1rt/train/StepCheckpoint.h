@@ -1,4 +1,4 @@
-//===- StepCheckpoint.h - Every file of a trainer's step checkpoint -*- C++ -*-===//
+//===- StepCheckpoint.h - A trainer's step checkpoint files -----*- C++ -*-===//
 //
 // One component owns a training stage's step checkpoints, for every trainer:
 // the policy weights, the optimizer state and, when the stage keeps one that

@@ -1,4 +1,4 @@
-//===- StepGuards.h - The NaN policy of every trainer ----------*- C++ -*-===//
+//===- StepGuards.h - The NaN policy of every trainer -----------*- C++ -*-===//
 //
 // A non-finite loss or gradient norm aborts the stage with a one-line error
 // naming the stage and the 1-based step. The last step checkpoint is kept, so

@@ -1,4 +1,4 @@
-//===- Supervised.h - Next-token training: pretrain, SFT, distill -*- C++ -*-===//
+//===- Supervised.h - Next-token training: pretrain, SFT, KD ----*- C++ -*-===//
 //
 // One trainer serves pretraining (loss on every token), SFT and distillation
 // (loss on response tokens only). Examples are <bos> prompt response <eos>.

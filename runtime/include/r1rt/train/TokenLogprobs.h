@@ -1,4 +1,4 @@
-//===- TokenLogprobs.h - Per-token log-probs of a sequence -----*- C++ -*-===//
+//===- TokenLogprobs.h - Per-token log-probs of a sequence ------*- C++ -*-===//
 //
 // The one place that turns a model's logits into the log-prob of each next
 // token: the supervised loss, GRPO's policy and reference log-probs.
