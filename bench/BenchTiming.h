@@ -1,4 +1,4 @@
-//===- BenchTiming.h - Wall-clock helpers shared by the benchmarks -*- C++ -*-===//
+//===- BenchTiming.h - Wall-clock helpers of the benchmarks -----*- C++ -*-===//
 
 #ifndef R1C_BENCH_BENCHTIMING_H
 #define R1C_BENCH_BENCHTIMING_H

@@ -1,5 +1,10 @@
+//===- CudaKernelBench.cpp - Timings of the CUDA kernels ------------------===//
+//
 // Times the r1rt CUDA kernels (through their autograd bindings) and prints one
 // JSON line each.
+//
+//===----------------------------------------------------------------------===//
+
 #include "r1rt/kernels/cuda/MlaAttention.h"
 #include "r1rt/kernels/cuda/NormRope.h"
 #include "r1rt/kernels/cuda/TorchOps.h"

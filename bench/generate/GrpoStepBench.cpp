@@ -20,6 +20,7 @@
 #include "r1rt/model/CausalLM.h"
 #include "r1rt/plan/Plan.h"
 #include "r1rt/optim/Optim.h"
+#include "r1rt/train/TokenLogprobs.h"
 
 #include <fmt/format.h>
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -30,7 +31,6 @@
 using namespace r1rt;
 using r1bench::median;
 using r1bench::seconds;
-
 
 int main(int argc, char **argv) {
   int threads = 0, reps = 3, group = 16;
@@ -89,12 +89,7 @@ int main(int argc, char **argv) {
     torch::Tensor seq = torch::cat(
         {torch::tensor(batch[0]).expand({rows, -1}), res.tokens}, 1);
     updS.push_back(seconds([&] {
-      torch::Tensor h = model.forward(seq);
-      torch::Tensor logits =
-          model.logits(h.narrow(1, 0, seq.size(1) - 1)).to(torch::kFloat);
-      torch::Tensor logp = torch::log_softmax(logits / 0.8, -1).gather(
-          -1, seq.narrow(1, 1, seq.size(1) - 1).unsqueeze(-1));
-      torch::Tensor loss = -logp.mean();
+      torch::Tensor loss = -tokenLogprobs(model, seq, 0.8).logp.mean();
       opt->zero_grad();
       loss.backward();
       opt->step();

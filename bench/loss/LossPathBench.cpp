@@ -15,7 +15,7 @@
 #include "BenchTiming.h"
 
 #include "r1rt/kernels/cpu/FusedLinearLogprob.h"
-#include "r1rt/train/PolicyLoss.h"
+#include "PolicyLoss.h"
 
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>

@@ -1,4 +1,4 @@
-//===- Generate.h - `r1run generate` ---------------------------*- C++ -*-===//
+//===- Generate.h - `r1run generate` ----------------------------*- C++ -*-===//
 
 #ifndef R1RUN_GENERATE_H
 #define R1RUN_GENERATE_H

@@ -1,5 +1,4 @@
-//===- r1run.cpp - Executes an r1c plan bundle
-//-----------------------------===//
+//===- r1run.cpp - Executes an r1c plan bundle ----------------------------===//
 
 #include "Generate.h"
 

@@ -1,4 +1,4 @@
-//===- AtomicFile.h - Crash-safe whole-file writes ------------*- C++ -*-===//
+//===- AtomicFile.h - Crash-safe whole-file writes --------------*- C++ -*-===//
 //
 // Every artifact is written as: temporary file in the same directory, fsync,
 // rename over the target, fsync the directory. A reader therefore sees the old

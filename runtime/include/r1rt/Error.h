@@ -1,4 +1,4 @@
-//===- Error.h - User-facing runtime errors -------------------*- C++ -*-===//
+//===- Error.h - User-facing runtime errors ---------------------*- C++ -*-===//
 //
 // The runtime reports user errors as one line: what, where, how to fix.
 // Exceptions are used only at the boundary LibTorch imposes (STYLE.md); an

@@ -1,4 +1,4 @@
-//===- OrFail.h - r1formats results as runtime errors ---------*- C++ -*-===//
+//===- OrFail.h - r1formats results as runtime errors -----------*- C++ -*-===//
 //
 // r1formats (torch-free, exception-free) returns r1fmt::Expected; the runtime
 // turns a failure into an r1rt::Error carrying the same one-line message.

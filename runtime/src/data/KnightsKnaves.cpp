@@ -1,4 +1,4 @@
-//===- KnightsKnaves.cpp - task.kk: Knights & Knaves with unique solutions ===//
+//===- KnightsKnaves.cpp - task.kk: Knights & Knaves, unique solutions ----===//
 //
 // Each islander says one statement: "x is a knight|knave", or two such atoms
 // joined by "and"/"or". Knights say only true statements, knaves only false

@@ -1,4 +1,4 @@
-//===- TaskSupport.h - Shared helpers of the task generators ---*- C++ -*-===//
+//===- TaskSupport.h - Shared helpers of the task generators ----*- C++ -*-===//
 
 #ifndef R1RT_SRC_DATA_TASKSUPPORT_H
 #define R1RT_SRC_DATA_TASKSUPPORT_H

@@ -1,5 +1,4 @@
-//===- MetricsLog.cpp - Per-step metrics as JSON lines
-//---------------------===//
+//===- MetricsLog.cpp - Per-step metrics as JSON lines --------------------===//
 
 #include "r1rt/metrics/MetricsLog.h"
 #include "r1rt/AtomicFile.h"

@@ -1,5 +1,4 @@
-//===- Progress.cpp - Progress bar with rate and ETA
-//-----------------------===//
+//===- Progress.cpp - Progress bar with rate and ETA ----------------------===//
 
 #include "r1rt/metrics/Progress.h"
 

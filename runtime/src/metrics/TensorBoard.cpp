@@ -1,5 +1,4 @@
-//===- TensorBoard.cpp - Scalar summaries as TensorBoard event files
-//-------===//
+//===- TensorBoard.cpp - Scalar summaries as TensorBoard event files ------===//
 
 #include "r1rt/metrics/TensorBoard.h"
 #include "r1rt/Error.h"

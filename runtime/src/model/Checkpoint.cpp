@@ -53,19 +53,9 @@ void loadStateDict(torch::nn::Module &m,
            where, name);
 }
 
-void saveCheckpoint(const torch::nn::Module &m, const std::string &path,
-                    const std::map<std::string, std::string> &metadata) {
-  saveSafetensors(path, stateDict(m), metadata);
-}
-
 void loadSafetensorsBytes(torch::nn::Module &m, std::string_view bytes,
                           const std::string &where) {
   loadStateDict(m, parseSafetensors(bytes, where).toMap(), where);
-}
-
-void loadCheckpoint(torch::nn::Module &m, const std::string &path,
-                    bool strict) {
-  loadStateDict(m, loadSafetensors(path).toMap(), path, strict);
 }
 
 } // namespace r1rt

@@ -1,4 +1,4 @@
-//===- Config.cpp - Parse plan.json model sections, count parameters ------===//
+//===- Config.cpp - Parse plan.json model sections ------------------------===//
 
 #include "r1rt/model/Config.h"
 
@@ -272,47 +272,6 @@ nlohmann::json ModelConfig::toJson() const {
   else
     j["yarn"] = nullptr;
   return j;
-}
-
-ParamCount ModelConfig::parameterCount() const {
-  return arch == "dense" ? r1rt::parameterCount(dense)
-                         : r1rt::parameterCount(deepseek);
-}
-
-ParamCount parameterCount(const DeepSeekConfig &c) {
-  const int64_t D = c.dim, V = c.vocabSize, H = c.heads;
-  const MlaConfig &m = c.mla;
-  const int64_t qk = m.nopeDim + m.ropeDim;
-  int64_t attn =
-      m.qRank == 0 ? D * H * qk : D * m.qRank + m.qRank + m.qRank * H * qk;
-  attn += D * (m.kvRank + m.ropeDim) + m.kvRank +
-          m.kvRank * H * (m.nopeDim + m.vDim) + H * m.vDim * D;
-  const int64_t denseFfn = 3 * D * c.ffn;
-  const int64_t expert = 3 * D * c.moe.expertDim;
-  const int64_t moeFfn = c.moe.experts * D + c.moe.experts * expert +
-                         3 * D * (c.moe.shared * c.moe.expertDim);
-  const int64_t dense = std::min(c.denseLayers, c.layers);
-  const int64_t moeLayers = c.layers - dense;
-  ParamCount p;
-  p.total = V * D + c.layers * (2 * D + attn) + dense * denseFfn +
-            moeLayers * moeFfn + D + (c.tieEmbeddings ? 0 : V * D);
-  p.active = p.total - moeLayers * (c.moe.experts - c.moe.topK) * expert;
-  return p;
-}
-
-ParamCount parameterCount(const DenseConfig &c) {
-  const int64_t D = c.dim, V = c.vocabSize, H = c.heads, K = c.kvHeads,
-                hd = c.headDim;
-  int64_t attn = D * H * hd + 2 * D * K * hd + H * hd * D;
-  if (c.qkvBias)
-    attn += H * hd + 2 * K * hd;
-  if (c.qkNorm)
-    attn += 2 * hd;
-  ParamCount p;
-  p.total = V * D + c.layers * (2 * D + attn + 3 * D * c.ffn) + D +
-            (c.tieEmbeddings ? 0 : V * D);
-  p.active = p.total;
-  return p;
 }
 
 } // namespace r1rt

@@ -67,7 +67,7 @@ torch::Tensor DeepSeekModel::headWeight() {
 
 torch::Tensor DeepSeekModel::run(const torch::Tensor &tokens,
                                  const torch::Tensor &positionsIn,
-                                 MlaCache *cache, bool naiveCached) {
+                                 MlaCache *cache) {
   if (tokens.dim() != 2)
     fail("DeepSeekModel: tokens must be [batch, time], got {} dims",
          tokens.dim());
@@ -80,12 +80,8 @@ torch::Tensor DeepSeekModel::run(const torch::Tensor &tokens,
     DeepSeekLayer &l = *layers[i];
     torch::Tensor n = l.input_layernorm->forward(h);
     torch::Tensor a;
-    if (!cache)
-      a = l.self_attn->forward(n, positions);
-    else if (naiveCached)
-      a = l.self_attn->forwardNaiveCached(n, positions, cache->layers[i]);
-    else
-      a = l.self_attn->forwardAbsorbed(n, positions, cache->layers[i]);
+    a = cache ? l.self_attn->forwardAbsorbed(n, positions, cache->layers[i])
+              : l.self_attn->forward(n, positions);
     h = l.ffn(h + a);
   }
   return norm->forward(h);
@@ -93,7 +89,7 @@ torch::Tensor DeepSeekModel::run(const torch::Tensor &tokens,
 
 torch::Tensor DeepSeekModel::forward(const torch::Tensor &tokens,
                                      const torch::Tensor &positions) {
-  return run(tokens, positions, nullptr, false);
+  return run(tokens, positions, nullptr);
 }
 
 std::unique_ptr<KVCache> DeepSeekModel::newCache(int64_t batch,
@@ -114,17 +110,7 @@ torch::Tensor DeepSeekModel::forwardCached(const torch::Tensor &tokens,
   if (!mla)
     fail("DeepSeekModel::forwardCached: the cache was not made by a "
          "DeepSeekModel; create it with newCache()");
-  return run(tokens, positions, mla, false);
-}
-
-torch::Tensor DeepSeekModel::forwardCachedNaive(const torch::Tensor &tokens,
-                                                const torch::Tensor &positions,
-                                                MlaCache &cache) {
-  return run(tokens, positions, &cache, true);
-}
-
-ParamCount DeepSeekModel::parameterCount() const {
-  return r1rt::parameterCount(config);
+  return run(tokens, positions, mla);
 }
 
 std::vector<std::shared_ptr<MoE>> DeepSeekModel::moeLayers() const {

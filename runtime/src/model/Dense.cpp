@@ -178,8 +178,4 @@ torch::Tensor DenseModel::forwardCached(const torch::Tensor &tokens,
   return norm->forward(h);
 }
 
-ParamCount DenseModel::parameterCount() const {
-  return r1rt::parameterCount(config);
-}
-
 } // namespace r1rt

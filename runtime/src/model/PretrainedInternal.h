@@ -1,4 +1,4 @@
-//===- PretrainedInternal.h - Shared by the pretrained loaders -*- C++ -*-===//
+//===- PretrainedInternal.h - Shared by the pretrained loaders --*- C++ -*-===//
 
 #ifndef R1RT_MODEL_PRETRAINEDINTERNAL_H
 #define R1RT_MODEL_PRETRAINEDINTERNAL_H

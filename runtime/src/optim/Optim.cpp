@@ -1,4 +1,4 @@
-//===- Optim.cpp - AdamW, gradient clipping, LR schedule, accumulation ----===//
+//===- Optim.cpp - AdamW, gradient clipping, LR schedule ------------------===//
 
 #include "r1rt/optim/Optim.h"
 
@@ -65,18 +65,6 @@ double WarmupCosine::at(int64_t step) const {
   double progress = std::min(1.0, double(step - warmup) / span);
   double floor = peak * minRatio;
   return floor + (peak - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));
-}
-
-GradAccumulator::GradAccumulator(int64_t steps) : steps(steps) {
-  if (steps < 1)
-    fail("gradient accumulation needs at least 1 micro-batch, got {}", steps);
-}
-
-bool GradAccumulator::micro() {
-  if (++count < steps)
-    return false;
-  count = 0;
-  return true;
 }
 
 } // namespace r1rt

@@ -1,5 +1,4 @@
-//===- Executor.cpp - Runs a plan's stages through the artifact store
-//------===//
+//===- Executor.cpp - Runs a plan's stages through the artifact store -----===//
 
 #include "r1rt/plan/Executor.h"
 #include "r1rt/Error.h"

@@ -1,5 +1,4 @@
-//===- Plan.cpp - Loading and validating plan.json
-//-------------------------===//
+//===- Plan.cpp - Loading and validating plan.json ------------------------===//
 
 #include "r1rt/plan/Plan.h"
 #include "r1rt/AtomicFile.h"

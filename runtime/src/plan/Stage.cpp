@@ -1,5 +1,4 @@
-//===- Stage.cpp - The stage runner registry
-//-------------------------------===//
+//===- Stage.cpp - The stage runner registry ------------------------------===//
 
 #include "r1rt/plan/Stage.h"
 

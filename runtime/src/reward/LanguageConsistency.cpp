@@ -1,4 +1,4 @@
-//===- LanguageConsistency.cpp - language_consistency reward ------------===//
+//===- LanguageConsistency.cpp - language_consistency reward --------------===//
 //
 // DeepSeek-R1's language-consistency reward: the fraction of the reasoning
 // (think + answer contents) written in the target script. Script-neutral

@@ -1,5 +1,4 @@
-//===- Support.h - Argument parsing and factories of the rewards -*- C++
-//-*-===//
+//===- Support.h - Argument parsing and reward factories --------*- C++ -*-===//
 
 #ifndef R1RT_SRC_REWARD_SUPPORT_H
 #define R1RT_SRC_REWARD_SUPPORT_H

@@ -1,5 +1,4 @@
-//===- ArtifactStore.cpp - Content-addressed, resumable stage artifacts
-//----===//
+//===- ArtifactStore.cpp - Content-addressed, resumable stage artifacts ---===//
 
 #include "r1rt/store/ArtifactStore.h"
 #include "r1rt/AtomicFile.h"

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Rollout.h"
+#include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/Error.h"
 #include "r1rt/metrics/Progress.h"
@@ -29,12 +30,10 @@ class RejectSampleStage : public StageRunner {
 public:
   json run(StageContext &ctx) override {
     const PlanStage &st = ctx.stage;
-    const int64_t samples = configValue<int64_t>(st, "samples", 4);
-    const int64_t perPrompt = configValue<int64_t>(st, "per_prompt", 1);
-    SamplingOptions sampling;
-    sampling.temperature = configValue<double>(st, "temperature", 0.6);
-    sampling.topP = configValue<double>(st, "top_p", 0.95);
-    sampling.maxNewTokens = configValue<int64_t>(st, "max_new", 128);
+    const RejectSampleConfig config = RejectSampleConfig::read(st);
+    const int64_t samples = config.samples;
+    const int64_t perPrompt = config.perPrompt;
+    const SamplingOptions &sampling = config.sampling;
     if (samples < 1 || perPrompt < 1)
       fail("stage '{}': samples and per_prompt must be >= 1", st.name);
     const RewardSet keep = RewardSet::fromStage(ctx.plan, st, "keep");
@@ -99,8 +98,7 @@ public:
     std::vector<std::vector<data::Record>> inputs;
     for (const json &ref : refs)
       inputs.push_back(loadDatasetRef(ctx, ref));
-    std::vector<unsigned> ratio =
-        configValue<std::vector<unsigned>>(st, "ratio", {});
+    const std::vector<unsigned> ratio = MixConfig::read(st).ratio;
     std::vector<data::Record> mixed = data::mix(inputs, ratio);
     ctx.artifact.commitFile(kDataFile, data::toJsonl(mixed));
     json summary = {{"records", static_cast<int64_t>(mixed.size())}};

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Rollout.h"
+#include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/Error.h"
 #include "r1rt/metrics/Progress.h"
@@ -114,11 +115,11 @@ class EvalStage : public StageRunner {
 public:
   json run(StageContext &ctx) override {
     const PlanStage &st = ctx.stage;
+    const EvalConfig config = EvalConfig::read(st);
     std::vector<MetricSpec> specs;
     int64_t k = 1;
-    for (const json &m : configValue<json>(st, "metrics", json::array())) {
-      MetricSpec spec{m.value("metric", std::string()), m.value("at", int64_t(1)),
-                      m.value("k", int64_t(1))};
+    for (const EvalConfig::Metric &m : config.metrics) {
+      MetricSpec spec{m.metric, m.at, m.k};
       if (spec.kind != "pass" && spec.kind != "cons")
         fail("stage '{}': unknown metric '{}' (pass or cons)", st.name,
              spec.kind);
@@ -129,10 +130,7 @@ public:
       k = std::max(k, spec.k);
       specs.push_back(spec);
     }
-    SamplingOptions sampling;
-    sampling.temperature = configValue<double>(st, "temperature", 0.6);
-    sampling.topP = configValue<double>(st, "top_p", 0.95);
-    sampling.maxNewTokens = configValue<int64_t>(st, "max_new", 256);
+    const SamplingOptions &sampling = config.sampling;
     const uint64_t seed = stageSeed(ctx);
     auto tokenizer = planTokenizer(ctx.plan);
     auto verifier = reward::makeReward("answer_match", {{"tag", "answer"}});

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
@@ -66,12 +67,13 @@ public:
     if (!ref.contains("stage"))
       fail("stage '{}': export needs a checkpoint stage as its input", st.name);
     const StageArtifact &src = ctx.inputs.at(refName(ref));
-    std::string format = configValue<std::string>(st, "format", "native");
+    const ExportConfig config = ExportConfig::read(st);
+    const std::string &format = config.format;
     if (format != "native" && format != "hf")
       fail("stage '{}': unknown export format '{}' (native or hf); "
            "regenerate plan.json with r1c",
            st.name, format);
-    std::string dir = configValue<std::string>(st, "path", "");
+    const std::string &dir = config.path;
     if (dir.empty())
       fail("stage '{}': export needs a path", st.name);
     if (format == "hf") {

@@ -1,19 +1,26 @@
 //===- GrpoStage.cpp - The grpo stage runner ------------------------------===//
 //
-// One step (DESIGN.md §7, docs/grpo.md): take `batch` prompts in a seeded
-// per-epoch order, sample `group` completions each from the policy, score
-// them with the stage's reward expression, optionally shape the rewards with
-// a KL penalty, compute group-relative advantages, optionally drop groups
-// whose rewards are all equal, then run `updates` passes of minibatch AdamW
-// steps on the plan's loss (the loss interpreter; autograd does the
-// backward). old_logp are the rollout's sampling log-probs. The reference
-// model is the initial checkpoint, frozen, reset to the policy every
-// `ref_reset` steps. Every random draw is a function of (stage seed, step,
-// sample index), so a resumed run needs only weights and optimizer state.
+// One step (docs/grpo.md), in the named steps of TRL's GRPOTrainer:
+//   rollout   - take `batch` prompts in a seeded per-epoch order and sample
+//               `group` completions each from the policy;
+//   score     - score them with the stage's reward expression;
+//   advantage - optionally shape the rewards with a KL penalty, compute
+//               group-relative advantages, optionally drop groups whose
+//               rewards are all equal;
+//   update    - run `updates` passes of minibatch AdamW steps on the plan's
+//               loss (the loss interpreter or its compiled kernels; autograd
+//               does the backward); old_logp are the rollout's sampling
+//               log-probs;
+//   log       - one metrics.jsonl record, the progress line, and a step
+//               checkpoint every `save_every` steps.
+// The reference model is the initial checkpoint, frozen, reset to the policy
+// every `ref_reset` steps. Every random draw is a function of (stage seed,
+// step, sample index), so a resumed run needs only the StepCheckpoint.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Rollout.h"
+#include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/Error.h"
 #include "r1rt/metrics/MetricsLog.h"
@@ -21,18 +28,22 @@
 #include "r1rt/model/Checkpoint.h"
 #include "r1rt/optim/Optim.h"
 #include "r1rt/store/ArtifactStore.h"
-#include "r1rt/store/Safetensors.h"
 #include "r1rt/train/Advantages.h"
 #include "r1rt/train/CompiledLoss.h"
+#include "r1rt/train/DataOrder.h"
 #include "r1rt/train/LossInterpreter.h"
 #include "r1rt/train/Reduction.h"
-#include "r1rt/train/Supervised.h"
+#include "r1rt/train/StepCheckpoint.h"
+#include "r1rt/train/StepGuards.h"
+#include "r1rt/train/TokenLogprobs.h"
+
+#include <torch/torch.h>
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 using nlohmann::json;
-namespace I = torch::indexing;
 
 namespace r1rt::stages {
 
@@ -77,24 +88,6 @@ TrainBatch layoutRollout(const Rollouts &r, int64_t padId) {
   return out;
 }
 
-/// Per-token log-probs of tokens[:,1:] under logits / temperature, and the
-/// per-token entropy of that distribution (detached).
-std::pair<torch::Tensor, torch::Tensor>
-policyLogprobs(CausalLM &model, const torch::Tensor &tokens,
-               double temperature) {
-  torch::Tensor hidden = model.forward(tokens);
-  torch::Tensor logits =
-      model.logits(hidden.index({I::Slice(), I::Slice(0, -1)})).to(torch::kFloat);
-  if (temperature > 0 && temperature != 1.0)
-    logits = logits / temperature;
-  torch::Tensor all = torch::log_softmax(logits, -1);
-  torch::Tensor next = tokens.index({I::Slice(), I::Slice(1, I::None)});
-  torch::Tensor logp = all.gather(-1, next.unsqueeze(-1)).squeeze(-1);
-  torch::Tensor detached = all.detach();
-  torch::Tensor entropy = -(detached.exp() * detached).sum(-1);
-  return {logp, entropy};
-}
-
 /// Fraction of response tokens with a nonzero advantage on which the loss's
 /// gradient w.r.t. logp vanishes, i.e. the clipped branch is active. The
 /// reference is set to logp so a k3 KL term contributes no gradient.
@@ -115,221 +108,287 @@ double clipFraction(const train::LossProgram &program,
   return n > 0 ? ((g == 0) & active).sum().item<double>() / n : 0.0;
 }
 
-class GrpoStage : public StageRunner {
-public:
-  json run(StageContext &ctx) override;
+/// The rollout and score steps' output.
+struct ScoredRollout {
+  std::vector<const data::Record *> prompts;
+  Rollouts roll;
+  torch::Tensor reward; ///< [rows], the combined reward
+  std::vector<double> termSum, termSq; ///< per reward term, over rows
+  double correct = 0; ///< rows whose first term reached its max score
 };
 
-json GrpoStage::run(StageContext &ctx) {
-  const PlanStage &st = ctx.stage;
-  const int64_t group = configValue<int64_t>(st, "group", 8);
-  const int64_t steps = configValue<int64_t>(st, "steps", 100);
-  const int64_t batch = configValue<int64_t>(st, "batch", 8);
-  const double lr = configValue<double>(st, "lr", 1e-5);
-  const int64_t updates = configValue<int64_t>(st, "updates", 1);
-  const int64_t warmup = configValue<int64_t>(st, "warmup", 0);
-  const double klReward = configValue<double>(st, "kl_reward", 0.0);
-  const int64_t refReset = configValue<int64_t>(st, "ref_reset", 0);
-  const int64_t saveEvery = configValue<int64_t>(st, "save_every", 50);
-  const double gradClip = configValue<double>(st, "grad_clip", 1.0);
-  const bool dynamic = configValue<bool>(st, "dynamic_sampling", false);
-  const auto scale =
-      train::parseAdvantageScale(configValue<std::string>(st, "scale", "std"));
-  if (configValue<std::string>(st, "curriculum", "none") != "none")
+/// The advantage step's output: what the update trains on.
+struct AdvantageBatch {
+  TrainBatch tb;
+  torch::Tensor refLogp; ///< defined when the loss or kl_reward needs it
+  torch::Tensor adv;     ///< [rows]
+  torch::Tensor kept;    ///< row indices the update uses
+  double zeroStdFrac = 0;
+};
+
+/// The update step's metrics.
+struct UpdateStats {
+  double lr = 0, lossSum = 0, clipSum = 0, klSum = 0, entSum = 0,
+         gradNorm = 0;
+  int64_t minibatches = 0, firstPassMinibatches = 0;
+};
+
+class GrpoTrainer {
+public:
+  explicit GrpoTrainer(StageContext &ctx);
+  json run();
+
+private:
+  ScoredRollout rollout(int64_t step);
+  void score(ScoredRollout &r) const;
+  AdvantageBatch advantage(const ScoredRollout &r);
+  UpdateStats update(const AdvantageBatch &b, int64_t step);
+  json log(int64_t step, const ScoredRollout &r, const AdvantageBatch &b,
+           const UpdateStats &u, double rolloutSeconds, double updateSeconds);
+  json summary() const;
+
+  StageContext &ctx;
+  const PlanStage &st;
+  const GrpoConfig config;
+  const int64_t rows, minibatch;
+  const train::AdvantageScale scale;
+  const train::LossEvaluator evaluator;
+  const RewardSet rewards;
+  const bool needRef;
+  const uint64_t seed;
+  std::unique_ptr<Tokenizer> tokenizer;
+  LoadedModel policy, ref;
+  std::vector<data::Record> records;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::vector<torch::Tensor> weights;
+  std::optional<StepCheckpoint> checkpoint;
+  WarmupCosine schedule;
+  EpochSampler sampler;
+};
+
+const GrpoConfig &checked(const GrpoConfig &c, const PlanStage &st) {
+  if (c.curriculum != "none")
     fail("stage '{}': curriculum '{}' is not implemented by this runtime; use "
          "curriculum = none",
-         st.name, configValue<std::string>(st, "curriculum", ""));
-  if (group < 2 || steps < 1 || batch < 1 || updates < 1)
+         st.name, c.curriculum);
+  if (c.group < 2 || c.steps < 1 || c.batch < 1 || c.updates < 1)
     fail("stage '{}': group must be >= 2 and steps, batch, updates >= 1",
          st.name);
-  SamplingOptions sampling;
-  sampling.temperature = configValue<double>(st, "temperature", 1.0);
-  sampling.topP = configValue<double>(st, "top_p", 1.0);
-  sampling.maxNewTokens = configValue<int64_t>(st, "max_new", 128);
-  const int64_t rows = batch * group;
-  const int64_t minibatch = configValue<int64_t>(st, "minibatch", rows);
+  return c;
+}
 
-  const std::string lossName = st.raw.value("loss", std::string());
+train::LossEvaluator lossEvaluator(const StageContext &ctx) {
+  const std::string lossName = ctx.stage.raw.value("loss", std::string());
   if (!ctx.plan.losses.contains(lossName))
     fail("plan.json: stage '{}' uses loss '{}', which \"losses\" lacks",
-         st.name, lossName);
-  const train::LossEvaluator evaluator(
+         ctx.stage.name, lossName);
+  return train::LossEvaluator(
       train::LossProgram::fromJson(lossName, ctx.plan.losses[lossName]),
       ctx.plan.losses[lossName], ctx.plan.bundleDir, ctx.interpretLosses);
-  const train::LossProgram &program = evaluator.program();
-  const RewardSet rewards = RewardSet::fromStage(ctx.plan, st, "reward");
-  const auto &params = program.params();
-  const bool needRef =
-      klReward > 0 ||
-      std::find(params.begin(), params.end(), "ref_logp") != params.end();
+}
 
-  const uint64_t seed = stageSeed(ctx);
-  auto tokenizer = planTokenizer(ctx.plan);
-  LoadedModel policy = loadModelInput(ctx, "init", seed);
-  LoadedModel ref;
+bool usesRefLogp(const train::LossProgram &program) {
+  const auto &params = program.params();
+  return std::find(params.begin(), params.end(), "ref_logp") != params.end();
+}
+
+GrpoTrainer::GrpoTrainer(StageContext &ctx)
+    : ctx(ctx), st(ctx.stage), config(checked(GrpoConfig::read(st), st)),
+      rows(config.batch * config.group),
+      minibatch(config.minibatch.value_or(rows)),
+      scale(train::parseAdvantageScale(config.scale)),
+      evaluator(lossEvaluator(ctx)),
+      rewards(RewardSet::fromStage(ctx.plan, st, "reward")),
+      needRef(config.klReward > 0 || usesRefLogp(evaluator.program())),
+      seed(stageSeed(ctx)), tokenizer(planTokenizer(ctx.plan)),
+      policy(loadModelInput(ctx, "init", seed)),
+      schedule{config.optim.lr, config.optim.warmup, config.steps, 1.0},
+      sampler(1, seed) {
   if (needRef) {
     ref = loadModelInput(ctx, "init", seed);
     ref.model->eval();
     for (auto &p : ref.model->parameters())
       p.set_requires_grad(false);
   }
-  const std::vector<data::Record> records = loadDatasetInput(ctx, "data");
+  records = loadDatasetInput(ctx, "data");
   if (records.empty())
     fail("stage '{}': the prompt dataset is empty", st.name);
+  sampler = EpochSampler(records.size(), seed);
+  optimizer = makeAdamW(*policy.model, {config.optim.lr, 0.9, 0.99, 1e-8,
+                                        config.optim.weightDecay});
+  weights = policy.model->parameters();
+  // The reference changes only with ref_reset, so only then is it saved.
+  checkpoint.emplace(ctx.artifact, *policy.model, *optimizer,
+                     needRef && config.refReset > 0 ? ref.model.get()
+                                                    : nullptr);
+}
 
-  auto optimizer = makeAdamW(*policy.model,
-                             {lr, 0.9, 0.99, 1e-8,
-                              configValue<double>(st, "weight_decay", 0.0)});
-  std::vector<torch::Tensor> weights = policy.model->parameters();
-  const int64_t start = resumeStep(ctx.artifact);
-  if (start > 0) {
-    auto load = [&](CausalLM &m, const char *file) {
-      loadSafetensorsBytes(m, ctx.artifact.readStep(start, file),
-                           ctx.artifact.stepPath(start, file));
-    };
-    load(*policy.model, "model.safetensors");
-    loadOptimizerState(*optimizer, ctx.artifact.readStep(start, "optimizer.pt"),
-                       ctx.artifact.stepPath(start, "optimizer.pt"));
-    if (needRef && refReset > 0)
-      load(*ref.model, "ref.safetensors");
+ScoredRollout GrpoTrainer::rollout(int64_t step) {
+  ScoredRollout r;
+  for (int64_t i = 0; i < config.batch; ++i)
+    r.prompts.push_back(&records[sampler(step * config.batch + i)]);
+  r.roll = sampleCompletions(*policy.model, *tokenizer, r.prompts,
+                             config.group, config.sampling, seed,
+                             uint64_t(step) * rows, st.name);
+  return r;
+}
+
+void GrpoTrainer::score(ScoredRollout &r) const {
+  const size_t nTerms = rewards.terms().size();
+  r.termSum.assign(nTerms, 0.0);
+  r.termSq.assign(nTerms, 0.0);
+  r.reward = torch::empty({rows});
+  for (int64_t i = 0; i < rows; ++i) {
+    std::vector<double> s =
+        rewards.scoreTerms(r.roll.completions[i], *r.prompts[i / config.group]);
+    for (size_t k = 0; k < nTerms; ++k)
+      r.termSum[k] += s[k], r.termSq[k] += s[k] * s[k];
+    r.correct += s[0] >= rewards.term(0).info().maxScore ? 1.0 : 0.0;
+    r.reward[i] = rewards.combine(s);
   }
-  MetricsLog metrics(ctx.artifact.path(kMetricsFile), start > 0 ? start : -1);
-  Progress progress(st.name, steps, "step", start);
-  EpochSampler sampler(records.size(), seed);
-  policy.model->train();
+}
 
-  for (int64_t step = start; step < steps; ++step) {
-    auto t0 = Clock::now();
-    std::vector<const data::Record *> prompts;
-    for (int64_t i = 0; i < batch; ++i)
-      prompts.push_back(&records[sampler(step * batch + i)]);
-    Rollouts roll = sampleCompletions(*policy.model, *tokenizer, prompts, group,
-                                      sampling, seed, uint64_t(step) * rows,
-                                      st.name);
-    // Score.
-    const size_t nTerms = rewards.terms().size();
-    std::vector<double> termSum(nTerms, 0.0), termSq(nTerms, 0.0);
-    torch::Tensor reward = torch::empty({rows});
-    double correct = 0;
-    for (int64_t r = 0; r < rows; ++r) {
-      std::vector<double> s =
-          rewards.scoreTerms(roll.completions[r], *prompts[r / group]);
-      for (size_t k = 0; k < nTerms; ++k)
-        termSum[k] += s[k], termSq[k] += s[k] * s[k];
-      correct += s[0] >= rewards.term(0).info().maxScore ? 1.0 : 0.0;
-      reward[r] = rewards.combine(s);
-    }
-    TrainBatch tb = layoutRollout(roll, tokenizer->padId());
-    torch::Tensor refLogp;
-    if (needRef) {
-      torch::NoGradGuard ng;
-      refLogp = policyLogprobs(*ref.model, tb.tokens, sampling.temperature).first;
-    }
-    torch::Tensor shaped =
-        klReward > 0 ? train::klShapedRewards(reward, tb.oldLogp, refLogp,
-                                              tb.mask, klReward)
-                     : reward;
-    torch::Tensor adv = train::groupAdvantages(shaped, group, scale);
-    torch::Tensor keepGroups = train::keepNonZeroVarianceGroups(shaped, group);
-    double zeroStd = 1.0 - keepGroups.to(torch::kDouble).mean().item<double>();
-    torch::Tensor kept = dynamic ? train::keptSequenceIndices(keepGroups, group)
-                                 : torch::arange(rows);
-    const double rolloutSeconds = since(t0);
+AdvantageBatch GrpoTrainer::advantage(const ScoredRollout &r) {
+  AdvantageBatch b;
+  b.tb = layoutRollout(r.roll, tokenizer->padId());
+  if (needRef) {
+    torch::NoGradGuard ng;
+    b.refLogp =
+        tokenLogprobs(*ref.model, b.tb.tokens, config.sampling.temperature)
+            .logp;
+  }
+  torch::Tensor shaped =
+      config.klReward > 0
+          ? train::klShapedRewards(r.reward, b.tb.oldLogp, b.refLogp,
+                                   b.tb.mask, config.klReward)
+          : r.reward;
+  b.adv = train::groupAdvantages(shaped, config.group, scale);
+  torch::Tensor keepGroups =
+      train::keepNonZeroVarianceGroups(shaped, config.group);
+  b.zeroStdFrac = 1.0 - keepGroups.to(torch::kDouble).mean().item<double>();
+  b.kept = config.dynamicSampling
+               ? train::keptSequenceIndices(keepGroups, config.group)
+               : torch::arange(rows);
+  return b;
+}
 
-    // Update.
-    auto t1 = Clock::now();
-    double lossSum = 0, clipSum = 0, klSum = 0, entSum = 0, gradNorm = 0;
-    int64_t nMb = 0, nMb0 = 0;
-    const int64_t nKept = kept.size(0);
-    const double stepLr =
-        warmup > 0 ? lr * std::min(1.0, double(step + 1) / warmup) : lr;
-    setLearningRate(*optimizer, stepLr);
-    for (int64_t u = 0; u < updates && nKept > 0; ++u) {
-      for (int64_t m0 = 0; m0 < nKept; m0 += minibatch) {
-        torch::Tensor idx = kept.slice(0, m0, std::min(nKept, m0 + minibatch));
-        train::LossInputs in;
-        torch::Tensor tokens = tb.tokens.index_select(0, idx);
-        torch::Tensor entropy;
-        std::tie(in.logp, entropy) =
-            policyLogprobs(*policy.model, tokens, sampling.temperature);
-        in.mask = tb.mask.index_select(0, idx);
-        in.oldLogp = tb.oldLogp.index_select(0, idx);
+UpdateStats GrpoTrainer::update(const AdvantageBatch &b, int64_t step) {
+  UpdateStats u;
+  const train::LossProgram &program = evaluator.program();
+  const int64_t nKept = b.kept.size(0);
+  u.lr = schedule.at(step);
+  setLearningRate(*optimizer, u.lr);
+  for (int64_t pass = 0; pass < config.updates && nKept > 0; ++pass) {
+    for (int64_t m0 = 0; m0 < nKept; m0 += minibatch) {
+      torch::Tensor idx = b.kept.slice(0, m0, std::min(nKept, m0 + minibatch));
+      train::LossInputs in;
+      TokenLogprobs lp =
+          tokenLogprobs(*policy.model, b.tb.tokens.index_select(0, idx),
+                        config.sampling.temperature, /*withEntropy=*/true);
+      in.logp = lp.logp;
+      in.mask = b.tb.mask.index_select(0, idx);
+      in.oldLogp = b.tb.oldLogp.index_select(0, idx);
+      if (needRef)
+        in.refLogp = b.refLogp.index_select(0, idx);
+      in.adv = train::broadcastOverTokens(b.adv.index_select(0, idx), in.mask);
+      torch::Tensor loss = evaluator.loss(in);
+      torch::Tensor aux = policy.model->auxLoss();
+      if (aux.defined())
+        loss = loss + aux;
+      double value = loss.item<double>();
+      checkFiniteLoss(value, st.name, step + 1);
+      if (pass == 0) {
+        u.clipSum += clipFraction(program, in);
+        u.entSum += train::maskedMean(lp.entropy, in.mask).item<double>();
         if (needRef)
-          in.refLogp = refLogp.index_select(0, idx);
-        in.adv = train::broadcastOverTokens(adv.index_select(0, idx), in.mask);
-        torch::Tensor loss = evaluator.loss(in);
-        torch::Tensor aux = policy.model->auxLoss();
-        if (aux.defined())
-          loss = loss + aux;
-        double value = loss.item<double>();
-        checkFiniteLoss(value, st.name, step + 1);
-        if (u == 0) {
-          clipSum += clipFraction(program, in);
-          entSum += train::maskedMean(entropy, in.mask).item<double>();
-          if (needRef)
-            klSum += train::maskedMean(
+          u.klSum += train::maskedMean(
                          train::k3Kl(in.logp.detach(), in.refLogp), in.mask)
                          .item<double>();
-          ++nMb0;
-        }
-        optimizer->zero_grad();
-        loss.backward();
-        gradNorm = clipGradNormOrAbort(weights, gradClip, st.name, step + 1);
-        // The MoE routing bias stays frozen: only the loss moves the policy
-        // (measured: updating it cut held-out pass@1 after ~50 steps from
-        // 0.219 to 0.147; docs/runtime.md).
-        optimizer->step();
-        lossSum += value;
-        ++nMb;
+        ++u.firstPassMinibatches;
       }
+      optimizer->zero_grad();
+      loss.backward();
+      u.gradNorm = clipGradNormOrAbort(weights, config.optim.gradClip, st.name,
+                                       step + 1);
+      // The MoE routing bias stays frozen: only the loss moves the policy
+      // (measured: updating it cut held-out pass@1 after ~50 steps from
+      // 0.219 to 0.147; docs/runtime.md).
+      optimizer->step();
+      u.lossSum += value;
+      ++u.minibatches;
     }
-    if (needRef && refReset > 0 && (step + 1) % refReset == 0)
-      loadStateDict(*ref.model, stateDict(*policy.model), "ref reset");
+  }
+  if (needRef && config.refReset > 0 && (step + 1) % config.refReset == 0)
+    loadStateDict(*ref.model, stateDict(*policy.model), "ref reset");
+  return u;
+}
 
-    json rec = {{"step", step + 1},
-                {"reward", reward.mean().item<double>()},
-                {"reward_std", reward.std(/*unbiased=*/false).item<double>()},
-                {"accuracy", correct / rows},
-                {"response_len", roll.gen.lengths.to(torch::kDouble).mean().item<double>()},
-                {"zero_std_frac", zeroStd},
-                {"kept", nKept},
-                {"loss", nMb ? lossSum / nMb : 0.0},
-                {"clip_frac", nMb0 ? clipSum / nMb0 : 0.0},
-                {"entropy", nMb0 ? entSum / nMb0 : 0.0},
-                {"grad_norm", gradNorm},
-                {"lr", stepLr},
-                {"rollout_s", rolloutSeconds},
-                {"update_s", since(t1)}};
-    if (needRef)
-      rec["kl"] = nMb0 ? klSum / nMb0 : 0.0;
-    for (size_t k = 0; k < nTerms; ++k) {
-      double mean = termSum[k] / rows;
-      rec["reward/" + rewards.terms()[k]] = mean;
-      rec["reward/" + rewards.terms()[k] + "_std"] =
-          std::sqrt(std::max(0.0, termSq[k] / rows - mean * mean));
-    }
+json GrpoTrainer::log(int64_t step, const ScoredRollout &r,
+                      const AdvantageBatch &b, const UpdateStats &u,
+                      double rolloutSeconds, double updateSeconds) {
+  const int64_t nMb = u.minibatches, nMb0 = u.firstPassMinibatches;
+  json rec = {
+      {"step", step + 1},
+      {"reward", r.reward.mean().item<double>()},
+      {"reward_std", r.reward.std(/*unbiased=*/false).item<double>()},
+      {"accuracy", r.correct / rows},
+      {"response_len",
+       r.roll.gen.lengths.to(torch::kDouble).mean().item<double>()},
+      {"zero_std_frac", b.zeroStdFrac},
+      {"kept", b.kept.size(0)},
+      {"loss", nMb ? u.lossSum / nMb : 0.0},
+      {"clip_frac", nMb0 ? u.clipSum / nMb0 : 0.0},
+      {"entropy", nMb0 ? u.entSum / nMb0 : 0.0},
+      {"grad_norm", u.gradNorm},
+      {"lr", u.lr},
+      {"rollout_s", rolloutSeconds},
+      {"update_s", updateSeconds}};
+  if (needRef)
+    rec["kl"] = nMb0 ? u.klSum / nMb0 : 0.0;
+  for (size_t k = 0; k < rewards.terms().size(); ++k) {
+    double mean = r.termSum[k] / rows;
+    rec["reward/" + rewards.terms()[k]] = mean;
+    rec["reward/" + rewards.terms()[k] + "_std"] =
+        std::sqrt(std::max(0.0, r.termSq[k] / rows - mean * mean));
+  }
+  return rec;
+}
+
+json GrpoTrainer::run() {
+  const int64_t start = checkpoint->restore();
+  MetricsLog metrics(ctx.artifact.path(kMetricsFile), start > 0 ? start : -1);
+  Progress progress(st.name, config.steps, "step", start);
+  policy.model->train();
+  for (int64_t step = start; step < config.steps; ++step) {
+    auto t0 = Clock::now();
+    ScoredRollout r = rollout(step);
+    score(r);
+    AdvantageBatch b = advantage(r);
+    const double rolloutSeconds = since(t0);
+    auto t1 = Clock::now();
+    UpdateStats u = update(b, step);
+    json rec = log(step, r, b, u, rolloutSeconds, since(t1));
     metrics.append(rec);
-    progress.update(step + 1, fmt::format("reward {:.3f} acc {:.3f} len {:.1f}",
-                                          rec["reward"].get<double>(),
-                                          correct / rows,
-                                          rec["response_len"].get<double>()));
-    if (step + 1 < steps && saveEvery > 0 && (step + 1) % saveEvery == 0) {
+    progress.update(step + 1,
+                    fmt::format("reward {:.3f} acc {:.3f} len {:.1f}",
+                                rec["reward"].get<double>(), r.correct / rows,
+                                rec["response_len"].get<double>()));
+    const int64_t saveEvery = config.optim.saveEvery;
+    if (step + 1 < config.steps && saveEvery > 0 &&
+        (step + 1) % saveEvery == 0) {
       metrics.sync();
-      std::vector<std::pair<std::string, std::string>> files = {
-          {"model.safetensors", serializeSafetensors(stateDict(*policy.model))},
-          {"optimizer.pt", saveOptimizerState(*optimizer)}};
-      if (needRef && refReset > 0)
-        files.push_back(
-            {"ref.safetensors", serializeSafetensors(stateDict(*ref.model))});
-      ctx.artifact.writeStep(step + 1, files);
+      checkpoint->save(step + 1);
     }
   }
   metrics.sync();
   progress.finish();
   commitModel(ctx.artifact, *policy.model, policy.config);
   commitMetrics(ctx.artifact);
+  return summary();
+}
 
-  // Summary: first and last 10% of the curve.
+/// First and last 10% of the curve.
+json GrpoTrainer::summary() const {
   std::vector<json> log = MetricsLog::read(ctx.artifact.path(kMetricsFile));
   auto avg = [&](const char *key, bool last) {
     size_t k = std::max<size_t>(1, log.size() / 10);
@@ -338,13 +397,18 @@ json GrpoStage::run(StageContext &ctx) {
       s += log[last ? log.size() - 1 - i : i].value(key, 0.0);
     return s / k;
   };
-  return {{"steps", steps},
+  return {{"steps", config.steps},
           {"reward_first", avg("reward", false)},
           {"reward_final", avg("reward", true)},
           {"acc_first", avg("accuracy", false)},
           {"acc_final", avg("accuracy", true)},
           {"len_final", avg("response_len", true)}};
 }
+
+class GrpoStage : public StageRunner {
+public:
+  json run(StageContext &ctx) override { return GrpoTrainer(ctx).run(); }
+};
 
 } // namespace
 

@@ -1,4 +1,4 @@
-//===- Rollout.h - Sampling completions and scoring them ------*- C++ -*-===//
+//===- Rollout.h - Sampling completions and scoring them --------*- C++ -*-===//
 //
 // Shared by grpo, reject_sample and eval: encode prompts, sample n
 // completions per prompt with per-sample seeds, decode them, and score them

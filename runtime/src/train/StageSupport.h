@@ -1,4 +1,4 @@
-//===- StageSupport.h - What every stage runner needs ---------*- C++ -*-===//
+//===- StageSupport.h - What every stage runner needs -----------*- C++ -*-===//
 //
 // Resolving a stage's input references (fresh model, checkpoint of an earlier
 // stage, dataset spec, dataset artifact), publishing model checkpoints, and
@@ -15,6 +15,7 @@
 #include "r1rt/model/Config.h"
 #include "r1rt/plan/Stage.h"
 #include "r1rt/tokenizer/Tokenizer.h"
+#include "r1rt/train/StepCheckpoint.h"
 
 #include <memory>
 #include <string>
@@ -22,8 +23,7 @@
 
 namespace r1rt::stages {
 
-/// The files a checkpoint stage commits.
-inline constexpr const char *kModelFile = "model.safetensors";
+/// A checkpoint stage commits kModelFile (StepCheckpoint.h) and its config.
 inline constexpr const char *kConfigFile = "config.json";
 /// The file a dataset stage commits.
 inline constexpr const char *kDataFile = "data.jsonl";
@@ -69,21 +69,6 @@ void commitMetrics(StageArtifact &artifact);
 
 /// The step to resume from (0 for a fresh start).
 int64_t resumeStep(const StageArtifact &artifact);
-
-/// config[key] as T, or `fallback` when absent; a wrong type is a one-line
-/// error naming the stage.
-template <typename T>
-T configValue(const PlanStage &stage, const char *key, T fallback) {
-  if (!stage.config.contains(key) || stage.config.at(key).is_null())
-    return fallback;
-  try {
-    return stage.config.at(key).get<T>();
-  } catch (const nlohmann::json::exception &) {
-    fail("stage '{}': config '{}' has the wrong type ({}); recompile the plan "
-         "with r1c",
-         stage.name, key, stage.config.at(key).dump());
-  }
-}
 
 } // namespace r1rt::stages
 

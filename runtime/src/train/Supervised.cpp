@@ -1,22 +1,20 @@
-//===- Supervised.cpp - Next-token training: pretrain, SFT, distill
-//--------===//
+//===- Supervised.cpp - Next-token training: pretrain, SFT, distill -------===//
 
 #include "r1rt/train/Supervised.h"
 #include "r1rt/Error.h"
 #include "r1rt/metrics/MetricsLog.h"
 #include "r1rt/metrics/Progress.h"
-#include "r1rt/model/Checkpoint.h"
 #include "r1rt/optim/Optim.h"
-#include "r1rt/store/ArtifactStore.h"
-#include "r1rt/store/Safetensors.h"
+#include "r1rt/train/DataOrder.h"
+#include "r1rt/train/StepCheckpoint.h"
+#include "r1rt/train/StepGuards.h"
+#include "r1rt/train/TokenLogprobs.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <numeric>
 #include <optional>
-#include <random>
-#include <sstream>
 
 namespace r1rt {
 
@@ -70,33 +68,6 @@ TokenBatch collate(const std::vector<TokenizedExample> &examples,
   return {tokens, mask};
 }
 
-torch::Tensor tokenLogprobs(CausalLM &model, const torch::Tensor &tokens) {
-  namespace I = torch::indexing;
-  torch::Tensor hidden = model.forward(tokens);
-  torch::Tensor logits =
-      model.logits(hidden.index({I::Slice(), I::Slice(0, -1)}));
-  torch::Tensor logp = torch::log_softmax(logits.to(torch::kFloat), -1);
-  torch::Tensor next = tokens.index({I::Slice(), I::Slice(1, I::None)});
-  return logp.gather(-1, next.unsqueeze(-1)).squeeze(-1);
-}
-
-std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch) {
-  std::vector<int64_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + uint64_t(epoch) + 1);
-  for (int64_t i = n - 1; i > 0; --i)
-    std::swap(order[i], order[rng() % uint64_t(i + 1)]);
-  return order;
-}
-
-int64_t EpochSampler::operator()(int64_t draw) {
-  if (draw / n != epoch) {
-    epoch = draw / n;
-    order = epochOrder(n, seed, epoch);
-  }
-  return order[draw % n];
-}
-
 PackedSampler::PackedSampler(const std::vector<TokenizedExample> &examples,
                              int64_t len, uint64_t seed)
     : examples(examples), len(len), seed(seed) {
@@ -122,47 +93,6 @@ std::vector<int64_t> PackedSampler::operator()(int64_t draw) {
   return {begin, begin + len};
 }
 
-void checkFiniteLoss(double loss, const std::string &stage, int64_t step) {
-  if (!std::isfinite(loss))
-    fail("stage '{}' step {}: the loss is {} (policy: abort); the last step "
-         "checkpoint is kept, so lower the learning rate and run again to "
-         "resume",
-         stage, step, loss);
-}
-
-double clipGradNormOrAbort(const std::vector<torch::Tensor> &params,
-                           double maxNorm, const std::string &stage,
-                           int64_t step) {
-  try {
-    return clipGradNorm(params, maxNorm);
-  } catch (const Error &e) {
-    fail("stage '{}' step {}: {} (policy: abort); the last step checkpoint "
-         "is kept",
-         stage, step, e.what());
-  }
-}
-
-std::string saveOptimizerState(torch::optim::Optimizer &optimizer) {
-  torch::serialize::OutputArchive archive;
-  optimizer.save(archive);
-  std::ostringstream os;
-  archive.save_to(os);
-  return os.str();
-}
-
-void loadOptimizerState(torch::optim::Optimizer &optimizer,
-                        const std::string &bytes, const std::string &where) {
-  try {
-    std::istringstream is(bytes);
-    torch::serialize::InputArchive archive;
-    archive.load_from(is);
-    optimizer.load(archive);
-  } catch (const c10::Error &e) {
-    fail("{}: cannot restore the optimizer state: {}", where,
-         e.what_without_backtrace());
-  }
-}
-
 SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
                                  const std::vector<data::Record> &records,
                                  const SupervisedOptions &opt,
@@ -181,15 +111,8 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
   std::vector<torch::Tensor> params = model.parameters();
 
   SupervisedResult result;
-  int64_t start = 0;
-  if (auto step = artifact.latestStep()) {
-    std::string where = artifact.stepPath(*step, "model.safetensors");
-    loadSafetensorsBytes(model, artifact.readStep(*step, "model.safetensors"),
-                         where);
-    loadOptimizerState(*optimizer, artifact.readStep(*step, "optimizer.pt"),
-                       artifact.stepPath(*step, "optimizer.pt"));
-    start = result.resumedFrom = *step;
-  }
+  StepCheckpoint checkpoint(artifact, model, *optimizer);
+  const int64_t start = result.resumedFrom = checkpoint.restore();
 
   EpochSampler sampler(examples.size(), opt.seed);
   std::optional<PackedSampler> packed;
@@ -206,7 +129,7 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
     }
     TokenBatch tb = collate(batch, tokenizer.padId());
     setLearningRate(*optimizer, schedule.at(step));
-    torch::Tensor logp = tokenLogprobs(model, tb.tokens);
+    torch::Tensor logp = tokenLogprobs(model, tb.tokens).logp;
     torch::Tensor loss = -(logp * tb.lossMask).sum() / tb.lossMask.sum();
     torch::Tensor aux = model.auxLoss();
     if (aux.defined())
@@ -229,10 +152,7 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
     bool last = step + 1 == opt.steps;
     if (!last && opt.saveEvery > 0 && (step + 1) % opt.saveEvery == 0) {
       metrics.sync();
-      artifact.writeStep(
-          step + 1,
-          {{"model.safetensors", serializeSafetensors(stateDict(model))},
-           {"optimizer.pt", saveOptimizerState(*optimizer)}});
+      checkpoint.save(step + 1);
     }
   }
   metrics.sync();

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/Error.h"
 #include "r1rt/metrics/MetricsLog.h"
@@ -26,7 +27,8 @@ public:
 
   json run(StageContext &ctx) override {
     const PlanStage &st = ctx.stage;
-    if (st.kind == "distill" && configValue<double>(st, "kd_weight", 0.0) > 0)
+    const SupervisedConfig config = SupervisedConfig::read(st);
+    if (config.kdWeight > 0)
       fail("stage '{}': logit distillation (kd_weight > 0) is not implemented "
            "by this runtime; use kd_weight = 0 (SFT on the teacher's samples)",
            st.name);
@@ -39,24 +41,24 @@ public:
     opt.label = st.name;
     opt.seed = seed;
     opt.responseOnly = st.kind != "pretrain";
-    opt.batch = configValue<int64_t>(st, "batch", 16);
-    opt.lr = configValue<double>(st, "lr", opt.responseOnly ? 3e-4 : 1e-3);
-    opt.warmup = configValue<int64_t>(st, "warmup", 0);
-    opt.weightDecay =
-        configValue<double>(st, "weight_decay", opt.responseOnly ? 0.0 : 0.1);
-    opt.gradClip = configValue<double>(st, "grad_clip", 1.0);
-    opt.saveEvery = configValue<int64_t>(st, "save_every", 100);
+    opt.batch = config.batch;
+    opt.lr = config.optim.lr;
+    opt.warmup = config.optim.warmup;
+    opt.weightDecay = config.optim.weightDecay;
+    opt.gradClip = config.optim.gradClip;
+    opt.saveEvery = config.optim.saveEvery;
+    opt.packLen = 0;
     if (!opt.responseOnly) {
-      opt.packLen = configValue<int64_t>(st, "seq_len", lm.model->maxSeq());
+      opt.packLen = config.seqLen.value_or(lm.model->maxSeq());
       if (opt.packLen < 2 || opt.packLen > lm.model->maxSeq())
         fail("stage '{}': seq_len = {} must lie in 2..{} (the model's "
              "max_seq)",
              st.name, opt.packLen, lm.model->maxSeq());
     }
-    if (st.config.contains("steps") && !st.config["steps"].is_null()) {
-      opt.steps = configValue<int64_t>(st, "steps", 1000);
+    if (config.steps) {
+      opt.steps = *config.steps;
     } else {
-      double epochs = configValue<double>(st, "epochs", 1.0);
+      double epochs = double(*config.epochs);
       opt.steps = std::max<int64_t>(
           1, static_cast<int64_t>(std::ceil(epochs * records.size() /
                                             std::max<int64_t>(opt.batch, 1))));

@@ -1,4 +1,4 @@
-//===- Jsonl.h - User JSONL datasets with a field mapping ------*- C++ -*-===//
+//===- Jsonl.h - User JSONL datasets with a field mapping -------*- C++ -*-===//
 
 #ifndef R1RT_DATA_JSONL_H
 #define R1RT_DATA_JSONL_H

@@ -1,4 +1,4 @@
-//===- Materialize.h - Builds a plan.json dataset spec's records -*- C++ -*-===//
+//===- Materialize.h - A plan.json dataset spec's records -------*- C++ -*-===//
 //
 // A plan's "datasets" entries name a source (task.arith, task.countdown,
 // task.kk, jsonl) and its resolved args. This turns one into records. A

@@ -1,4 +1,4 @@
-//===- Mix.h - Deterministic ratio interleave of two datasets --*- C++ -*-===//
+//===- Mix.h - Deterministic ratio interleave of two datasets ---*- C++ -*-===//
 
 #ifndef R1RT_DATA_MIX_H
 #define R1RT_DATA_MIX_H

@@ -1,4 +1,4 @@
-//===- Record.h - The common dataset record and its JSONL form -*- C++ -*-===//
+//===- Record.h - The common dataset record and its JSONL form --*- C++ -*-===//
 //
 // Every dataset in a plan (generated tasks, user JSONL, mixes, rejection
 // samples) is a sequence of Records. On disk a dataset artifact is JSONL: one

@@ -1,4 +1,4 @@
-//===- Tasks.h - Procedurally generated verifiable tasks -------*- C++ -*-===//
+//===- Tasks.h - Procedurally generated verifiable tasks --------*- C++ -*-===//
 //
 // task.arith, task.countdown and task.kk. Every generator is a pure function
 // of its options (seed included). Train and test splits are disjoint: each

@@ -1,4 +1,4 @@
-//===- Utf8.h - UTF-8 validation and decoding -----------------*- C++ -*-===//
+//===- Utf8.h - UTF-8 validation and decoding -------------------*- C++ -*-===//
 
 #ifndef R1RT_DATA_UTF8_H
 #define R1RT_DATA_UTF8_H

@@ -1,4 +1,4 @@
-//===- Generator.h - Batched autoregressive sampling ----------*- C++ -*-===//
+//===- Generator.h - Batched autoregressive sampling ------------*- C++ -*-===//
 //
 // Rollouts for GRPO and evaluation. Ragged prompts are handled with
 // per-sequence positions: prompts are right-padded for one prefill, each row

@@ -1,4 +1,4 @@
-//===- MetricsLog.h - Per-step metrics as JSON lines ----------*- C++ -*-===//
+//===- MetricsLog.h - Per-step metrics as JSON lines ------------*- C++ -*-===//
 //
 // A stage appends one JSON object per step to metrics.jsonl. Each line is
 // flushed and fsynced before the step's checkpoint is published, and a

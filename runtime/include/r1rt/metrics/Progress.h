@@ -1,4 +1,4 @@
-//===- Progress.h - Progress bar with rate and ETA ------------*- C++ -*-===//
+//===- Progress.h - Progress bar with rate and ETA --------------*- C++ -*-===//
 //
 // On a terminal the bar redraws in place at most 10 times a second; when
 // stderr is not a terminal (CI logs) it prints a plain line every 10%.

@@ -1,4 +1,4 @@
-//===- Report.h - Self-contained HTML run report --------------*- C++ -*-===//
+//===- Report.h - Self-contained HTML run report ----------------*- C++ -*-===//
 //
 // `r1run --report FILE` renders one HTML page for a run: the stage table, an
 // inline SVG chart per curve read from each stage's metrics.jsonl (reward,

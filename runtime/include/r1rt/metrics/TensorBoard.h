@@ -1,5 +1,4 @@
-//===- TensorBoard.h - Scalar summaries as TensorBoard event files -*- C++
-//-*-===//
+//===- TensorBoard.h - Scalars as TensorBoard event files -------*- C++ -*-===//
 //
 // Writes `events.out.tfevents.*` files that TensorBoard reads: TFRecord
 // framing (length, masked CRC-32C of the length, payload, masked CRC-32C of

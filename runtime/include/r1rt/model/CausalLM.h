@@ -1,5 +1,4 @@
-//===- CausalLM.h - The interface every language model implements -*- C++
-//-*-===//
+//===- CausalLM.h - The interface of every language model -------*- C++ -*-===//
 //
 // What the trainer and the generator see of a model: hidden states, the LM
 // head, an incremental-decoding cache, parameter counts, and MoE hooks that
@@ -63,7 +62,6 @@ public:
                                       const torch::Tensor &positions,
                                       KVCache &cache) = 0;
 
-  virtual ParamCount parameterCount() const = 0;
   virtual int64_t vocabSize() const = 0;
   virtual int64_t maxSeq() const = 0;
 

@@ -1,4 +1,4 @@
-//===- Checkpoint.h - Model weights to and from safetensors ---*- C++ -*-===//
+//===- Checkpoint.h - Model weights to and from safetensors -----*- C++ -*-===//
 //
 // A model's state is its named parameters and buffers (HF names). Loading
 // checks every name, shape and dtype and converts dtype to the model's.
@@ -27,18 +27,10 @@ void loadStateDict(torch::nn::Module &m,
                    const std::map<std::string, torch::Tensor> &tensors,
                    const std::string &where, bool strict = true);
 
-/// Saves m's state as safetensors, atomically.
-void saveCheckpoint(const torch::nn::Module &m, const std::string &path,
-                    const std::map<std::string, std::string> &metadata = {});
-
 /// Loads safetensors bytes (a committed or step file) into m; `where` names
 /// them in errors.
 void loadSafetensorsBytes(torch::nn::Module &m, std::string_view bytes,
                           const std::string &where);
-
-/// Loads a safetensors checkpoint into m.
-void loadCheckpoint(torch::nn::Module &m, const std::string &path,
-                    bool strict = true);
 
 } // namespace r1rt
 

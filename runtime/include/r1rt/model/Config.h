@@ -1,8 +1,9 @@
-//===- Config.h - Model configurations mirroring plan.json ----*- C++ -*-===//
+//===- Config.h - Model configurations mirroring plan.json ------*- C++ -*-===//
 //
 // The "models" section of plan.json, as C++ structs. Field names and defaults
-// are the shared contract with the compiler (r1-infer-costs computes the same
-// closed-form parameter count).
+// are the shared contract with the compiler. Parameter counts have one home,
+// the compiler's ModelMath (plan.json "model_costs"); ModelCostsTest checks
+// them against these modules.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,12 +98,6 @@ struct DenseConfig {
   std::optional<Llama3RopeConfig> ropeLlama3;
 };
 
-/// Total and per-token-active parameter counts.
-struct ParamCount {
-  int64_t total = 0;
-  int64_t active = 0;
-};
-
 /// One model section: the architecture tag plus the matching config.
 struct ModelConfig {
   std::string arch; ///< "deepseek" or "dense".
@@ -116,13 +111,7 @@ struct ModelConfig {
                               const std::string &where = "model");
   /// Serializes back to the plan.json form (all fields, defaults filled).
   nlohmann::json toJson() const;
-  /// The closed-form parameter count of the common brief.
-  ParamCount parameterCount() const;
 };
-
-/// Closed-form parameter counts (see docs/runtime.md).
-ParamCount parameterCount(const DeepSeekConfig &c);
-ParamCount parameterCount(const DenseConfig &c);
 
 } // namespace r1rt
 

@@ -48,12 +48,6 @@ public:
   torch::Tensor forwardCached(const torch::Tensor &tokens,
                               const torch::Tensor &positions,
                               KVCache &cache) override;
-  /// As forwardCached, but with the naive attention path over the latent
-  /// cache (benchmark baseline).
-  torch::Tensor forwardCachedNaive(const torch::Tensor &tokens,
-                                   const torch::Tensor &positions,
-                                   MlaCache &cache);
-  ParamCount parameterCount() const override;
   int64_t vocabSize() const override { return config.vocabSize; }
   int64_t maxSeq() const override { return config.maxSeq; }
   std::vector<std::shared_ptr<MoE>> moeLayers() const override;
@@ -63,7 +57,7 @@ public:
 
 private:
   torch::Tensor run(const torch::Tensor &tokens, const torch::Tensor &positions,
-                    MlaCache *cache, bool naiveCached);
+                    MlaCache *cache);
   torch::nn::Embedding embed_tokens{nullptr};
   std::shared_ptr<RmsNorm> norm;
   Linear lm_head{nullptr};

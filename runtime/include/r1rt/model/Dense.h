@@ -1,4 +1,4 @@
-//===- Dense.h - Qwen2/Llama-style dense model ---------------*- C++ -*-===//
+//===- Dense.h - Qwen2/Llama-style dense model ------------------*- C++ -*-===//
 //
 // RMSNorm, half-split RoPE (HF rotate_half, optionally Llama 3-rescaled),
 // GQA, SwiGLU, optional QKV bias, optional per-head q/k RMSNorm (Qwen3).
@@ -70,7 +70,6 @@ public:
   torch::Tensor forwardCached(const torch::Tensor &tokens,
                               const torch::Tensor &positions,
                               KVCache &cache) override;
-  ParamCount parameterCount() const override;
   int64_t vocabSize() const override { return config.vocabSize; }
   int64_t maxSeq() const override { return config.maxSeq; }
 

@@ -1,4 +1,4 @@
-//===- Layers.h - Building blocks shared by the model families -*- C++ -*-===//
+//===- Layers.h - Building blocks shared by the model families --*- C++ -*-===//
 //
 // RMSNorm, SwiGLU, rotary embeddings (DeepSeek adjacent pairs and HF
 // half-split), masked attention, and the seeded parameter initialisation.

@@ -1,4 +1,4 @@
-//===- MLA.h - DeepSeek multi-head latent attention -----------*- C++ -*-===//
+//===- MLA.h - DeepSeek multi-head latent attention -------------*- C++ -*-===//
 //
 // MLA as in DeepSeek-V3 inference/model.py, with HF tensor names. Two paths:
 // naive (training; per-head K and V) and absorbed (decode; W_UK folded into q,

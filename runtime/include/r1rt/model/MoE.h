@@ -1,4 +1,4 @@
-//===- MoE.h - DeepSeekMoE: router, sorted dispatch, balancing -*- C++ -*-===//
+//===- MoE.h - DeepSeekMoE: router, sorted dispatch, balancing --*- C++ -*-===//
 //
 // Shared experts plus routed SwiGLU experts, routed as in DeepSeek-V3
 // inference/model.py (Gate). Dispatch sorts token-expert pairs by expert, runs

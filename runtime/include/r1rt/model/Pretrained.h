@@ -1,4 +1,4 @@
-//===- Pretrained.h - Load HF/GGUF models, export HF directories -*- C++ -*-===//
+//===- Pretrained.h - Load HF/GGUF models, export HF dirs -------*- C++ -*-===//
 //
 // loadPretrained reads a Hugging Face model directory or a llama.cpp GGUF
 // file into an r1rt model (float32, CPU) plus its tokenizer, chat template

@@ -1,5 +1,4 @@
-//===- Optim.h - AdamW, gradient clipping, LR schedule, accumulation -*- C++
-//-*-===//
+//===- Optim.h - AdamW, gradient clipping, LR schedule ----------*- C++ -*-===//
 //
 // Thin, tested utilities around torch::optim::AdamW for the training stages.
 //
@@ -15,13 +14,9 @@
 
 namespace r1rt {
 
-/// AdamW hyper-parameters.
+/// AdamW hyper-parameters (every caller sets all of them).
 struct AdamWOptions {
-  double lr = 1e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weightDecay = 0.01;
+  double lr, beta1, beta2, eps, weightDecay;
 };
 
 /// AdamW over m's parameters in two groups: matrices (dim >= 2) decay,
@@ -46,22 +41,6 @@ struct WarmupCosine {
   double minRatio = 0.0;
   /// Learning rate for 0-based optimizer step `step`.
   double at(int64_t step) const;
-};
-
-/// Gradient accumulation over `steps` micro-batches: scale each
-/// micro-batch loss by scale(), call micro() after its backward, and step
-/// the optimizer when micro() returns true.
-class GradAccumulator {
-public:
-  explicit GradAccumulator(int64_t steps);
-  double scale() const { return 1.0 / double(steps); }
-  /// Counts a micro-batch; true when the optimizer should step now.
-  bool micro();
-  int64_t pending() const { return count; }
-
-private:
-  int64_t steps;
-  int64_t count = 0;
 };
 
 } // namespace r1rt

@@ -1,5 +1,4 @@
-//===- Executor.h - Runs a plan's stages through the artifact store -*- C++
-//-*-===//
+//===- Executor.h - Runs a plan's stages via the store ----------*- C++ -*-===//
 //
 // Stages run in topological order. A stage whose artifact key already has a
 // complete, verified artifact is reused and says so; a partial one resumes

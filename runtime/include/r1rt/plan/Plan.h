@@ -1,4 +1,4 @@
-//===- Plan.h - The runtime's view of a plan bundle -----------*- C++ -*-===//
+//===- Plan.h - The runtime's view of a plan bundle -------------*- C++ -*-===//
 //
 // A plan bundle (X.r1plan/) is what `r1c compile` emits: plan.json, ir.mlir
 // and source.r1p. The runtime reads only plan.json (docs/plan-format.md); this

@@ -1,4 +1,4 @@
-//===- Stage.h - Stage runners and their registry -------------*- C++ -*-===//
+//===- Stage.h - Stage runners and their registry ---------------*- C++ -*-===//
 //
 // A stage runner executes one kind of stage (pretrain, sft, grpo, ...). The
 // executor hands it the plan, the stage, its artifact directory and the

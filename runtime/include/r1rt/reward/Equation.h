@@ -1,5 +1,4 @@
-//===- Equation.h - Safe exact evaluation of countdown equations -*- C++
-//-*-===//
+//===- Equation.h - Safe exact countdown equation evaluation ----*- C++ -*-===//
 //
 // A recursive-descent parser over + - * / ( ) and non-negative integer
 // literals, evaluated in exact rational arithmetic with 64-bit bounds. It

@@ -1,4 +1,4 @@
-//===- ExactNumber.h - Exact numbers of any length ------------*- C++ -*-===//
+//===- ExactNumber.h - Exact numbers of any length --------------*- C++ -*-===//
 //
 // answer_match's numeric equivalence: "+12", "-0.50", ".5", "3/6", " 7 " are
 // parsed exactly (big integers, never floating point) and compared as

@@ -1,4 +1,4 @@
-//===- KnightsKnaves.h - Parsing Knights & Knaves answers ------*- C++ -*-===//
+//===- KnightsKnaves.h - Parsing Knights & Knaves answers -------*- C++ -*-===//
 
 #ifndef R1RT_REWARD_KNIGHTSKNAVES_H
 #define R1RT_REWARD_KNIGHTSKNAVES_H

@@ -1,5 +1,4 @@
-//===- Reward.h - Rule-based reward functions and their registry -*- C++
-//-*-===//
+//===- Reward.h - Rule-based rewards and their registry ---------*- C++ -*-===//
 //
 // A reward scores one completion (the generated text after the prompt) of a
 // dataset record. Rewards are pure C++ (no LibTorch) and deterministic. The

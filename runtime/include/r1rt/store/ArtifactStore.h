@@ -1,5 +1,4 @@
-//===- ArtifactStore.h - Content-addressed, resumable stage artifacts -*- C++
-//-*-===//
+//===- ArtifactStore.h - Content-addressed stage artifacts ------*- C++ -*-===//
 //
 // Each stage of a plan writes into runs/<pipeline>/<stage>-<key>/, where <key>
 // is the stage's artifact key from the compiler (a Merkle hash over its op,

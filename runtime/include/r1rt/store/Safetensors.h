@@ -1,4 +1,4 @@
-//===- Safetensors.h - Safetensors reader and writer ----------*- C++ -*-===//
+//===- Safetensors.h - Safetensors reader and writer ------------*- C++ -*-===//
 //
 // The format (huggingface/safetensors): 8-byte little-endian header length N,
 // N bytes of JSON {name: {dtype, shape, data_offsets:[begin,end]},

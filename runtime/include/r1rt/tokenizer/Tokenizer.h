@@ -1,4 +1,4 @@
-//===- Tokenizer.h - Character, byte and HF tokenizers ---------*- C++ -*-===//
+//===- Tokenizer.h - Character, byte and HF tokenizers ----------*- C++ -*-===//
 //
 // Each tokenizer names its own special ids (padId, bosId, eosId). In "chars"
 // and "bytes" ids 0, 1, 2 are <pad>, <bos>, <eos>; "chars": each distinct

@@ -1,6 +1,6 @@
-//===- Advantages.h - GRPO group advantages and reward shaping -*- C++ -*-===//
+//===- Advantages.h - GRPO group advantages and reward shaping --*- C++ -*-===//
 //
-// Group-relative advantages (DESIGN.md §7), the zero-variance group filter of
+// Group-relative advantages (docs/grpo.md), the zero-variance group filter of
 // DAPO's dynamic sampling, and the KL-in-reward shaping option. Rewards are
 // laid out group-major: sequence i belongs to group i / groupSize. See
 // docs/grpo.md.

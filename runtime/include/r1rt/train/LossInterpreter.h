@@ -1,4 +1,4 @@
-//===- LossInterpreter.h - Evaluates plan.json loss trees ------*- C++ -*-===//
+//===- LossInterpreter.h - Evaluates plan.json loss trees -------*- C++ -*-===//
 //
 // The reference path for user-defined losses (issue 5): a plan.json loss
 // expression tree is checked once, then evaluated over per-token LibTorch

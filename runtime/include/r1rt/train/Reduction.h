@@ -1,7 +1,6 @@
-//===- Reduction.h - Per-token loss reductions over a response mask -*- C++
-//-*-===//
+//===- Reduction.h - Per-token loss reductions under a mask -----*- C++ -*-===//
 //
-// The three ways a [B,T] per-token loss becomes a scalar (DESIGN.md §7):
+// The three ways a [B,T] per-token loss becomes a scalar (docs/grpo.md):
 // seq_mean (GRPO), token_mean (DAPO) and seq_sum_norm (Dr. GRPO).
 //
 //===----------------------------------------------------------------------===//

@@ -1,4 +1,4 @@
-//===- Stages.h - The built-in stage runners ------------------*- C++ -*-===//
+//===- Stages.h - The built-in stage runners --------------------*- C++ -*-===//
 
 #ifndef R1RT_TRAIN_STAGES_H
 #define R1RT_TRAIN_STAGES_H

@@ -1,5 +1,4 @@
-//===- Supervised.h - Next-token training: pretrain, SFT, distill -*- C++
-//-*-===//
+//===- Supervised.h - Next-token training: pretrain, SFT, KD ----*- C++ -*-===//
 //
 // One trainer serves pretraining (loss on every token), SFT and distillation
 // (loss on response tokens only). Examples are <bos> prompt response <eos>.
@@ -19,7 +18,6 @@
 #include <torch/torch.h>
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,32 +49,12 @@ struct TokenBatch {
 TokenBatch collate(const std::vector<TokenizedExample> &examples,
                    int64_t padId = 0);
 
-/// log p(tokens[:,t+1] | tokens[:,:t+1]) for every t: [B,T-1].
-torch::Tensor tokenLogprobs(CausalLM &model, const torch::Tensor &tokens);
-
-/// The permutation of [0,n) used for `epoch` under `seed`.
-std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int64_t epoch);
-
-/// The data order as a stream: draw g (0, 1, ...) is example
-/// epochOrder(n, seed, g / n)[g % n]. Keeps the current epoch's permutation.
-class EpochSampler {
-public:
-  EpochSampler(int64_t n, uint64_t seed) : n(n), seed(seed) {}
-  int64_t operator()(int64_t draw);
-
-private:
-  int64_t n;
-  uint64_t seed;
-  int64_t epoch = -1;
-  std::vector<int64_t> order;
-};
-
 /// Pretraining rows packed from the example stream: epoch e concatenates the
-/// examples in epochOrder(n, seed, e) and cuts rows of `len` tokens at stride
-/// len - 1 (consecutive rows share one token, so every token but the first is
-/// predicted once); draw g is row g % rows of epoch g / rows. Like
-/// EpochSampler, a draw depends only on (seed, g), so resuming needs only the
-/// step.
+/// examples in epochOrder(n, seed, e) (DataOrder.h) and cuts rows of `len`
+/// tokens at stride len - 1 (consecutive rows share one token, so every token
+/// but the first is predicted once); draw g is row g % rows of epoch g / rows.
+/// Like EpochSampler, a draw depends only on (seed, g), so resuming needs only
+/// the step.
 class PackedSampler {
 public:
   PackedSampler(const std::vector<TokenizedExample> &examples, int64_t len,
@@ -94,20 +72,22 @@ private:
   std::vector<int64_t> stream;
 };
 
+/// The trainer's settings; the sft/pretrain/distill runners fill every field
+/// from the stage's plan.json config (no defaults here: r1c resolves them).
 struct SupervisedOptions {
-  int64_t steps = 100; ///< optimizer steps
-  int64_t batch = 16;  ///< examples per step
-  double lr = 1e-3;    ///< peak learning rate
-  int64_t warmup = 0;  ///< linear warmup steps, then cosine to 10%
-  double weightDecay = 0.0;
-  double gradClip = 1.0;   ///< global grad-norm clip (0: off)
-  int64_t saveEvery = 100; ///< step checkpoint period (0: only at the end)
-  bool responseOnly = true;
+  int64_t steps;  ///< optimizer steps
+  int64_t batch;  ///< examples per step
+  double lr;      ///< peak learning rate
+  int64_t warmup; ///< linear warmup steps, then cosine to 10%
+  double weightDecay;
+  double gradClip;   ///< global grad-norm clip (0: off)
+  int64_t saveEvery; ///< step checkpoint period (0: only at the end)
+  bool responseOnly; ///< loss on response tokens only (sft, distill)
   /// With !responseOnly: >= 2 trains on packed rows of packLen tokens
   /// (PackedSampler); 0 pads one example per row.
-  int64_t packLen = 0;
-  uint64_t seed = 0;
-  std::string label = "sft"; ///< stage name for progress and errors
+  int64_t packLen;
+  uint64_t seed;
+  std::string label; ///< stage name for progress and errors
 };
 
 struct SupervisedResult {
@@ -125,22 +105,6 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
                                  const std::vector<data::Record> &records,
                                  const SupervisedOptions &options,
                                  StageArtifact &artifact, MetricsLog &metrics);
-
-/// The NaN policy of every trainer (abort; the last step checkpoint is kept):
-/// throws a one-line r1rt::Error naming `stage` and the 1-based `step` when
-/// `loss` is not finite.
-void checkFiniteLoss(double loss, const std::string &stage, int64_t step);
-
-/// clipGradNorm under the same policy: a non-finite gradient norm aborts,
-/// naming `stage` and `step`. Returns the norm before clipping.
-double clipGradNormOrAbort(const std::vector<torch::Tensor> &params,
-                           double maxNorm, const std::string &stage,
-                           int64_t step);
-
-/// Serialized optimizer state (torch::serialize archive bytes).
-std::string saveOptimizerState(torch::optim::Optimizer &optimizer);
-void loadOptimizerState(torch::optim::Optimizer &optimizer,
-                        const std::string &bytes, const std::string &where);
 
 } // namespace r1rt
 

@@ -1,5 +1,10 @@
+//===- AttentionCommon.cuh - MLA attention kernel internals -----*- C++ -*-===//
+//
 // Internal parameter block and tile loaders shared by the MLA attention
 // kernels.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_ATTENTIONCOMMON_CUH
 #define R1RT_KERNELS_CUDA_ATTENTIONCOMMON_CUH
 

@@ -1,4 +1,9 @@
+//===- Common.cuh - Device helpers of the CUDA kernels ----------*- C++ -*-===//
+//
 // Device helpers shared by the CUDA kernels: reductions, conversions, checks.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_COMMON_CUH
 #define R1RT_KERNELS_CUDA_COMMON_CUH
 

@@ -1,5 +1,10 @@
+//===- FusedLogprob.cu - Fused linear-logprob + GRPO loss -----------------===//
+//
 // Fused linear-logprob + GRPO loss: cuBLAS vocab-tile GEMMs, online LSE, fused
 // loss.
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "MmaGemm.cuh"
 #include "r1rt/kernels/cuda/FusedLogprob.h"

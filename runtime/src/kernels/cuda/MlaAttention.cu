@@ -1,5 +1,10 @@
+//===- MlaAttention.cu - MLA attention forward and decode -----------------===//
+//
 // MLA attention forward (training, causal) and absorbed decode: flash-style
 // online softmax.
+//
+//===----------------------------------------------------------------------===//
+
 #include "AttentionCommon.cuh"
 #include "r1rt/kernels/cuda/MlaAttention.h"
 

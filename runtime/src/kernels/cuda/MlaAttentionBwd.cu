@@ -1,5 +1,10 @@
+//===- MlaAttentionBwd.cu - MLA attention backward ------------------------===//
+//
 // MLA attention backward (FlashAttention-2 style): row sums, dQ pass, dK/dV
 // pass.
+//
+//===----------------------------------------------------------------------===//
+
 #include "AttentionCommon.cuh"
 #include "r1rt/kernels/cuda/MlaAttention.h"
 

@@ -1,4 +1,9 @@
+//===- MmaGemm.cu - WMMA bf16 GEMM ----------------------------------------===//
+//
 // WMMA bf16 GEMM (64x64 block tile, 4 warps of 32x32) with fp32 accumulation.
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "MmaGemm.cuh"
 

@@ -1,5 +1,10 @@
+//===- MmaGemm.cuh - Tensor-core GEMM for the loss tiles --------*- C++ -*-===//
+//
 // Own tensor-core (WMMA bf16) GEMM, an alternative to cuBLAS for the loss
 // tiles.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_MMAGEMM_CUH
 #define R1RT_KERNELS_CUDA_MMAGEMM_CUH
 

@@ -1,5 +1,10 @@
+//===- MoeExperts.cu - Grouped SwiGLU expert GEMMs ------------------------===//
+//
 // Grouped SwiGLU expert GEMMs over per-expert segments (cuBLAS per segment) and
 // backward.
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "r1rt/kernels/cuda/Moe.h"
 

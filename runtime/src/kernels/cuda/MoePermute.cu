@@ -1,5 +1,10 @@
+//===- MoePermute.cu - MoE dispatch and combine ---------------------------===//
+//
 // MoE dispatch: stable counting sort by expert, row gather/scatter, weighted
 // combine.
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "r1rt/kernels/cuda/Moe.h"
 

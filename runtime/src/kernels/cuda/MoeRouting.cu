@@ -1,5 +1,10 @@
+//===- MoeRouting.cu - MoE routing ----------------------------------------===//
+//
 // MoE routing: score, biased (group-limited) top-k selection, renormalisation,
 // backward.
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "r1rt/kernels/cuda/Moe.h"
 

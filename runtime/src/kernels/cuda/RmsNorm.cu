@@ -1,4 +1,9 @@
+//===- RmsNorm.cu - Fused RMSNorm -----------------------------------------===//
+//
 // Fused RMSNorm forward/backward with deterministic weight-gradient reduction.
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "r1rt/kernels/cuda/NormRope.h"
 

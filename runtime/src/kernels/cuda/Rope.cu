@@ -1,5 +1,10 @@
+//===- Rope.cu - Adjacent-pair rotary embedding ---------------------------===//
+//
 // Adjacent-pair rotary embedding (DeepSeek-V3 layout) forward and inverse (=
 // backward).
+//
+//===----------------------------------------------------------------------===//
+
 #include "Common.cuh"
 #include "r1rt/kernels/cuda/NormRope.h"
 

@@ -1,5 +1,4 @@
-//===- Builtins.h - Filters, tests, attribute access and methods -*- C++
-//-*-===//
+//===- Builtins.h - Filters, tests, attributes and methods ------*- C++ -*-===//
 //
 // The library of names a template can use besides its variables: jinja2's
 // filters (with transformers' tojson) and tests, the str and dict methods

@@ -1,5 +1,4 @@
-//===- Evaluator.h - Render a parsed template --------------------*- C++
-//-*-===//
+//===- Evaluator.h - Render a parsed template -------------------*- C++ -*-===//
 //
 // Walks the statement tree with jinja2's scoping: the context and top-level
 // `set`s share the root frame, every `for` iteration gets a fresh frame (so

@@ -1,5 +1,4 @@
-//===- Lexer.h - Jinja2 tokens with transformers' whitespace rules -*- C++
-//-*-===//
+//===- Lexer.h - Jinja2 tokens, transformers' whitespace --------*- C++ -*-===//
 //
 // Splits a template into data and tag tokens the way jinja2's lexer does with
 // trim_blocks=True and lstrip_blocks=True: `{%-`/`-%}` strip whitespace, a

@@ -1,5 +1,4 @@
-//===- Unicode.h - UTF-8 helpers with Python's str semantics -----*- C++
-//-*-===//
+//===- Unicode.h - UTF-8 helpers with Python's str semantics ----*- C++ -*-===//
 //
 // Template values keep strings as UTF-8, while Python indexes, slices and
 // strips by code point. These helpers convert between the two and answer

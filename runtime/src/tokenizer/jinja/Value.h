@@ -1,5 +1,4 @@
-//===- Value.h - Template values with Python semantics -----------*- C++
-//-*-===//
+//===- Value.h - Template values with Python semantics ----------*- C++ -*-===//
 //
 // A template value is what a Python object is to jinja2: undefined, None,
 // bool, int, float, str, list/tuple, dict, a namespace() or a callable.

@@ -11,7 +11,7 @@
 
 #include "r1rt/AtomicFile.h"
 #include "r1rt/kernels/cpu/FusedLinearLogprob.h"
-#include "r1rt/train/PolicyLoss.h"
+#include "PolicyLoss.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,9 @@
+//===- FusedLogprobTest.cpp - Fused linear-logprob + loss kernel ----------===//
+//
 // Fused linear-logprob + GRPO loss kernel vs a float64 LibTorch reference.
+//
+//===----------------------------------------------------------------------===//
+
 #include "r1rt/kernels/cuda/FusedLogprob.h"
 #include "KernelTestUtil.h"
 
@@ -14,7 +19,7 @@ struct Case {
   GemmBackend gemm = GemmBackend::Cublas;
 };
 
-/// Float64 GRPO loss of per-token logp (TRL-style formula, DESIGN.md §7).
+/// Float64 GRPO loss of per-token logp (TRL-style formula, docs/grpo.md).
 torch::Tensor refLoss(const torch::Tensor &logp, const torch::Tensor &old,
                       const torch::Tensor &ref, const torch::Tensor &adv,
                       const torch::Tensor &mask, const Case &c, float clipLow) {

@@ -1,4 +1,9 @@
+//===- KernelTestUtil.h - Helpers of the CUDA kernel tests ------*- C++ -*-===//
+//
 // Test helpers for the CUDA kernels: device check, poisoning, relative errors.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_TEST_KERNELS_KERNELTESTUTIL_H
 #define R1RT_TEST_KERNELS_KERNELTESTUTIL_H
 

@@ -1,5 +1,10 @@
+//===- MlaAttentionTest.cpp - MLA attention kernels -----------------------===//
+//
 // MLA flash attention (fwd/bwd) and absorbed decode vs float64 LibTorch
 // references.
+//
+//===----------------------------------------------------------------------===//
+
 #include "r1rt/kernels/cuda/MlaAttention.h"
 #include "KernelTestUtil.h"
 

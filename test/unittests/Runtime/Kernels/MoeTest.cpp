@@ -1,5 +1,10 @@
+//===- MoeTest.cpp - MoE kernels ------------------------------------------===//
+//
 // MoE routing, permutation and grouped SwiGLU experts vs float64 LibTorch
 // references.
+//
+//===----------------------------------------------------------------------===//
+
 #include "r1rt/kernels/cuda/Moe.h"
 #include "KernelTestUtil.h"
 

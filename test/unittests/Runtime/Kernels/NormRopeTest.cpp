@@ -1,4 +1,9 @@
+//===- NormRopeTest.cpp - RMSNorm and RoPE kernels ------------------------===//
+//
 // RMSNorm and adjacent-pair RoPE kernels vs float64 LibTorch references.
+//
+//===----------------------------------------------------------------------===//
+
 #include "r1rt/kernels/cuda/NormRope.h"
 #include "KernelTestUtil.h"
 

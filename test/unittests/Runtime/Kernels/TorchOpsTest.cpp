@@ -1,4 +1,9 @@
+//===- TorchOpsTest.cpp - Autograd bindings of the CUDA kernels -----------===//
+//
 // The LibTorch autograd bindings vs float64 autograd of plain LibTorch math.
+//
+//===----------------------------------------------------------------------===//
+
 #include "r1rt/kernels/cuda/TorchOps.h"
 #include "KernelTestUtil.h"
 

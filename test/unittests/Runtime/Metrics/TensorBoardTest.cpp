@@ -1,5 +1,4 @@
-//===- TensorBoardTest.cpp - TensorBoard event files vs TensorBoard's reader
-//===//
+//===- TensorBoardTest.cpp - Event files vs TensorBoard's reader ----------===//
 
 #include "r1rt/metrics/TensorBoard.h"
 

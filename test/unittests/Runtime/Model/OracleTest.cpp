@@ -44,7 +44,8 @@ protected:
     ModelConfig config = ModelConfig::fromJson(
         nlohmann::json::parse(readFile(base + ".json")), name);
     auto model = makeModel(config);
-    loadCheckpoint(*model, base + ".safetensors");
+    loadStateDict(*model, loadSafetensors(base + ".safetensors").toMap(),
+                  base + ".safetensors");
     model->eval();
     SafetensorsFile ref = loadSafetensors(base + ".ref.safetensors");
     torch::NoGradGuard g;

@@ -1,4 +1,4 @@
-//===- PretrainedTest.cpp - loadPretrained / exportHf against transformers ===//
+//===- PretrainedTest.cpp - loadPretrained / exportHf vs transformers -----===//
 //
 // test/oracles/hf/pretrained_models.py saves tiny random models the way
 // transformers publishes them (save_pretrained; one sharded) and their

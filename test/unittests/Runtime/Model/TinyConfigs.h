@@ -1,5 +1,4 @@
-//===- TinyConfigs.h - Small model configs shared by the model tests -*- C++
-//-*-===//
+//===- TinyConfigs.h - Small model configs of the model tests ---*- C++ -*-===//
 
 #ifndef R1RT_TEST_TINYCONFIGS_H
 #define R1RT_TEST_TINYCONFIGS_H

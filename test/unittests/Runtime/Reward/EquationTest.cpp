@@ -1,4 +1,4 @@
-//===- EquationTest.cpp - Tests of the safe countdown expression evaluator ===//
+//===- EquationTest.cpp - The safe countdown expression evaluator ---------===//
 
 #include "r1rt/reward/Equation.h"
 

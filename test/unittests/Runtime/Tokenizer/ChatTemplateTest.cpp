@@ -1,5 +1,4 @@
-//===- ChatTemplateTest.cpp - r1jinja against transformers
-//-----------------===//
+//===- ChatTemplateTest.cpp - r1jinja against transformers ----------------===//
 //
 // The oracle (test/oracles/chat_templates/render_oracle.py) renders the real
 // chat templates of SmolLM2, Qwen2.5, Llama-3.1 and DeepSeek-R1 and a set of

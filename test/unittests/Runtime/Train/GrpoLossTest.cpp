@@ -10,7 +10,7 @@
 #include "GrpoTestUtil.h"
 
 #include "r1rt/train/Advantages.h"
-#include "r1rt/train/PolicyLoss.h"
+#include "PolicyLoss.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -125,8 +125,8 @@ RefResult reference(const GrpoBatch &b, const Setting &s) {
       double unclippedTerm = rho * a, clippedTerm = clipped * a;
       double tokenLoss = -std::min(unclippedTerm, clippedTerm) +
                          beta * k3(b.logp[k], b.refLogp[k]);
-      // DESIGN.md §7: dℓ/dlogp = −A·ρ·[unclipped branch active] + β(1 −
-      // e^(ref−logp)).
+      // docs/grpo.md, "Gradient": dℓ/dlogp = −A·ρ·[unclipped branch active]
+      // + β(1 − e^(ref−logp)).
       bool unclippedActive = unclippedTerm <= clippedTerm;
       double tokenGrad = (unclippedActive ? -a * rho : 0.0) +
                          beta * (1.0 - std::exp(b.refLogp[k] - b.logp[k]));
@@ -232,7 +232,7 @@ TEST(GrpoLoss, MatchesFloat64ReferenceForEverySetting) {
 
 TEST(GrpoLoss, ClosedFormGradientMatchesAutograd) {
   // Per token, before any reduction: dℓ/dlogp = −A·ρ·[unclipped active] +
-  // β(1 − exp(ref − logp)) (DESIGN.md §7), with A varying per token.
+  // β(1 − exp(ref − logp)) (docs/grpo.md), with A varying per token.
   torch::manual_seed(5);
   for (int64_t n : {17, 256, 4099}) {
     for (auto [lo, hi] : {std::pair{0.2, 0.2}, {0.2, 0.28}}) {

@@ -13,7 +13,7 @@
 
 #include "r1rt/AtomicFile.h"
 #include "r1rt/train/Advantages.h"
-#include "r1rt/train/PolicyLoss.h"
+#include "PolicyLoss.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

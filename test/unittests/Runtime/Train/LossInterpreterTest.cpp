@@ -12,7 +12,7 @@
 #include "r1rt/Error.h"
 #include "r1rt/train/Advantages.h"
 #include "r1rt/train/LossInterpreter.h"
-#include "r1rt/train/PolicyLoss.h"
+#include "PolicyLoss.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

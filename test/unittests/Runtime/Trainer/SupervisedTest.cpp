@@ -6,6 +6,8 @@
 #include "r1rt/metrics/MetricsLog.h"
 #include "r1rt/model/Checkpoint.h"
 #include "r1rt/store/ArtifactStore.h"
+#include "r1rt/train/DataOrder.h"
+#include "r1rt/train/TokenLogprobs.h"
 
 #include <gtest/gtest.h>
 
@@ -45,6 +47,24 @@ std::vector<r1rt::data::Record> arith(size_t count, r1rt::data::ArithStyle s) {
   o.style = s;
   o.seed = 5;
   return r1rt::data::generateArith(o);
+}
+
+/// SFT options as an sft stage's plan resolves them, before each test's
+/// overrides.
+r1rt::SupervisedOptions sftOptions() {
+  r1rt::SupervisedOptions o;
+  o.steps = 100;
+  o.batch = 16;
+  o.lr = 3e-4;
+  o.warmup = 0;
+  o.weightDecay = 0.0;
+  o.gradClip = 1.0;
+  o.saveEvery = 100;
+  o.responseOnly = true;
+  o.packLen = 0;
+  o.seed = 0;
+  o.label = "sft";
+  return o;
 }
 
 class SupervisedTest : public ::testing::Test {
@@ -93,7 +113,7 @@ TEST_F(SupervisedTest, TokenLogprobsMatchAFloat64Reference) {
   auto model = tinyModel(tok, 3);
   for (int64_t t : {5, 17, 40}) {
     auto tokens = torch::randint(3, tok.vocabSize(), {3, t}, torch::kLong);
-    auto got = r1rt::tokenLogprobs(*model, tokens);
+    auto got = r1rt::tokenLogprobs(*model, tokens).logp;
     auto logits = model->logits(model->forward(tokens)).to(torch::kDouble);
     auto ref = torch::log_softmax(logits, -1);
     for (int64_t b = 0; b < 3; ++b)
@@ -148,7 +168,7 @@ TEST_F(SupervisedTest, SftLowersTheLoss) {
   auto art = store.stage("sft", "0123456789abcdef");
   art.begin({});
   r1rt::MetricsLog log(art.path("metrics.jsonl"), -1);
-  r1rt::SupervisedOptions o;
+  r1rt::SupervisedOptions o = sftOptions();
   o.steps = 60;
   o.batch = 16;
   o.lr = 3e-3;
@@ -164,7 +184,7 @@ TEST_F(SupervisedTest, SftLowersTheLoss) {
 // uninterrupted run.
 TEST_F(SupervisedTest, KilledRunResumesToIdenticalWeightsAndMetrics) {
   auto records = arith(300, r1rt::data::ArithStyle::Cot);
-  r1rt::SupervisedOptions o;
+  r1rt::SupervisedOptions o = sftOptions();
   // Long enough that the child cannot finish in the time the parent needs
   // to see step 9 (about 0.5 s of the child's 4 s), short enough for CI.
   o.steps = 80;

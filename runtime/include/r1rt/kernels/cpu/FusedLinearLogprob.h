@@ -1,7 +1,8 @@
 //===- FusedLinearLogprob.h - Chunked linear-logprob kernel -----*- C++ -*-===//
 //
-// The CPU kernel of DESIGN.md §9: the log-prob of the chosen token,
-// logp[n] = z[n,y_n] − logsumexp_v z[n,v] with z = h Wᵀ / τ, computed over
+// The fused linear + log-softmax + gather CPU kernel: the log-prob of the
+// chosen token, logp[n] = z[n,y_n] − logsumexp_v z[n,v] with z = h Wᵀ / τ,
+// computed over
 // token chunks and vocabulary tiles with an online log-sum-exp, so that the
 // [N,V] logits never exist. The backward recomputes each tile
 // (docs/kernels.md).

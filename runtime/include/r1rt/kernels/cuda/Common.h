@@ -1,4 +1,9 @@
+//===- Common.h - Types of the raw CUDA kernel API --------------*- C++ -*-===//
+//
 // Shared types of the raw CUDA kernel interface (no LibTorch here).
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_COMMON_H
 #define R1RT_KERNELS_CUDA_COMMON_H
 

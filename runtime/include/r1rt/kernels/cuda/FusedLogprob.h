@@ -1,4 +1,9 @@
+//===- FusedLogprob.h - Fused LM head + logprob + GRPO loss -----*- C++ -*-===//
+//
 // Fused LM-head linear + log-softmax gather + GRPO loss on CUDA (raw pointers).
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_FUSEDLOGPROB_H
 #define R1RT_KERNELS_CUDA_FUSEDLOGPROB_H
 
@@ -6,7 +11,8 @@
 
 namespace r1rt::cuda {
 
-/// How per-token losses are reduced to one scalar (DESIGN.md §7).
+/// How per-token losses are reduced to one scalar (docs/grpo.md,
+/// "Reductions").
 enum class LossReduce : int {
   TokenMean = 0,  ///< Σ mask·ℓ / Σ mask over the whole batch (DAPO).
   SeqMean = 1,    ///< mean over sequences of each sequence's token mean.

@@ -1,5 +1,10 @@
+//===- MlaAttention.h - MLA attention kernels on CUDA -----------*- C++ -*-===//
+//
 // MLA attention on CUDA (raw pointers): flash-style training fwd/bwd and
 // absorbed decode.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_MLAATTENTION_H
 #define R1RT_KERNELS_CUDA_MLAATTENTION_H
 

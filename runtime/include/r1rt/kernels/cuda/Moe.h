@@ -1,5 +1,10 @@
+//===- Moe.h - DeepSeekMoE kernels on CUDA ----------------------*- C++ -*-===//
+//
 // DeepSeekMoE on CUDA (raw pointers): routing, permutation, grouped SwiGLU
 // experts, combine.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_MOE_H
 #define R1RT_KERNELS_CUDA_MOE_H
 
@@ -7,7 +12,7 @@
 
 namespace r1rt::cuda {
 
-/// Gate score function (DESIGN.md §6).
+/// Gate score function (docs/runtime.md, "DeepSeek").
 enum class ScoreFunc : int { Softmax = 0, Sigmoid = 1 };
 
 /// Routing configuration, DeepSeek-V3 `Gate` semantics.

@@ -1,4 +1,9 @@
+//===- NormRope.h - RMSNorm and RoPE kernels on CUDA ------------*- C++ -*-===//
+//
 // RMSNorm and adjacent-pair RoPE on CUDA (raw pointers), forward and backward.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_NORMROPE_H
 #define R1RT_KERNELS_CUDA_NORMROPE_H
 

@@ -1,4 +1,9 @@
+//===- TorchOps.h - Autograd bindings of the CUDA kernels -------*- C++ -*-===//
+//
 // LibTorch autograd bindings of the CUDA kernels (r1rt_cuda_torch).
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_TORCHOPS_H
 #define R1RT_KERNELS_CUDA_TORCHOPS_H
 

@@ -1,5 +1,4 @@
-//===- ChatTemplate.h - Render Hugging Face Jinja chat templates -*- C++
-//-*-===//
+//===- ChatTemplate.h - Render HF Jinja chat templates ----------*- C++ -*-===//
 //
 // r1jinja renders a model's `chat_template` (tokenizer_config.json or the
 // GGUF key tokenizer.chat_template) the way transformers' apply_chat_template

@@ -1,4 +1,9 @@
+//===- TorchAttention.cpp - Autograd binding of MLA attention -------------===//
+//
 // Autograd binding of MLA flash attention, plus the absorbed decode op.
+//
+//===----------------------------------------------------------------------===//
+
 #include "TorchCommon.h"
 #include "r1rt/kernels/cuda/MlaAttention.h"
 #include "r1rt/kernels/cuda/TorchOps.h"

@@ -1,4 +1,9 @@
+//===- TorchCommon.h - Helpers of the LibTorch bindings ---------*- C++ -*-===//
+//
 // Helpers for the LibTorch bindings: pointer casts, streams, error checks.
+//
+//===----------------------------------------------------------------------===//
+
 #ifndef R1RT_KERNELS_CUDA_TORCH_TORCHCOMMON_H
 #define R1RT_KERNELS_CUDA_TORCH_TORCHCOMMON_H
 

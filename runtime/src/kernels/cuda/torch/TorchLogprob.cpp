@@ -1,4 +1,9 @@
+//===- TorchLogprob.cpp - Autograd binding of the fused loss --------------===//
+//
 // Autograd binding of the fused linear-logprob + GRPO loss kernel.
+//
+//===----------------------------------------------------------------------===//
+
 #include "TorchCommon.h"
 #include "r1rt/kernels/cuda/TorchOps.h"
 

@@ -1,5 +1,10 @@
+//===- TorchMoe.cpp - Autograd bindings of the MoE kernels ----------------===//
+//
 // Autograd bindings of MoE routing and of the permute + grouped SwiGLU +
 // combine layer.
+//
+//===----------------------------------------------------------------------===//
+
 #include "TorchCommon.h"
 #include "r1rt/kernels/cuda/TorchOps.h"
 

@@ -1,4 +1,9 @@
+//===- TorchNormRope.cpp - Autograd bindings of RMSNorm, RoPE -------------===//
+//
 // Autograd bindings of the RMSNorm and adjacent-pair RoPE kernels.
+//
+//===----------------------------------------------------------------------===//
+
 #include "TorchCommon.h"
 #include "r1rt/kernels/cuda/NormRope.h"
 #include "r1rt/kernels/cuda/TorchOps.h"

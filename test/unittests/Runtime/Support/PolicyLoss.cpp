@@ -1,6 +1,6 @@
-//===- PolicyLoss.cpp - The built-in clipped GRPO policy loss -------------===//
+//===- PolicyLoss.cpp - Reference clipped GRPO policy loss ----------------===//
 
-#include "r1rt/train/PolicyLoss.h"
+#include "PolicyLoss.h"
 
 #include "r1rt/Error.h"
 #include "r1rt/train/Advantages.h"

@@ -1,8 +1,11 @@
-//===- PolicyLoss.h - The built-in clipped GRPO policy loss ----*- C++ -*-===//
+//===- PolicyLoss.h - Reference clipped GRPO policy loss --------*- C++ -*-===//
 //
 // The GRPO/DAPO/Dr. GRPO/GSPO policy loss written directly in LibTorch ops
-// (DESIGN.md §7). It is the cross-check for the loss interpreter on the
-// built-in loss trees and the source of the per-step clip/KL/ratio metrics.
+// (docs/grpo.md), with its clip/KL/ratio metrics. A test and benchmark
+// helper: the reference that the loss interpreter (on the built-in loss
+// trees), the fused log-prob kernel and the loss benchmark are compared
+// against. The trainer evaluates the plan's loss instead (LossInterpreter.h,
+// CompiledLoss.h) and measures its clip fraction from the loss's gradient.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,7 +61,7 @@ struct PolicyLossOutput {
   torch::Tensor meanRatio;
 };
 
-/// The log-ratio clamp of DESIGN.md §7: ρ = exp(clamp(logp − old_logp, ±20)).
+/// The log-ratio clamp (docs/grpo.md): ρ = exp(clamp(logp − old_logp, ±20)).
 constexpr double kLogRatioClamp = 20.0;
 
 /// Computes the per-token loss `−min(ρA, clip(ρ, 1−ε_lo, 1+ε_hi)A) + β·k3`,
