@@ -8,18 +8,12 @@
 
 namespace r1rt {
 
-namespace {
-Linear linear(int64_t in, int64_t out, bool bias) {
-  return Linear(in, out, bias);
-}
-} // namespace
-
 GqaAttention::GqaAttention(const DenseConfig &c) : config(c) {
   const int64_t q = c.heads * c.headDim, kv = c.kvHeads * c.headDim;
-  q_proj = register_module("q_proj", linear(c.dim, q, c.qkvBias));
-  k_proj = register_module("k_proj", linear(c.dim, kv, c.qkvBias));
-  v_proj = register_module("v_proj", linear(c.dim, kv, c.qkvBias));
-  o_proj = register_module("o_proj", linear(q, c.dim, false));
+  q_proj = register_module("q_proj", Linear(c.dim, q, c.qkvBias));
+  k_proj = register_module("k_proj", Linear(c.dim, kv, c.qkvBias));
+  v_proj = register_module("v_proj", Linear(c.dim, kv, c.qkvBias));
+  o_proj = register_module("o_proj", Linear(q, c.dim, false));
   if (c.qkNorm) {
     q_norm = register_module("q_norm",
                              std::make_shared<RmsNorm>(c.headDim, c.normEps));
@@ -123,7 +117,7 @@ DenseModel::DenseModel(const DenseConfig &c) : config(c) {
   norm = backbone->register_module("norm",
                                    std::make_shared<RmsNorm>(c.dim, c.normEps));
   if (!c.tieEmbeddings)
-    lm_head = register_module("lm_head", linear(c.dim, c.vocabSize, false));
+    lm_head = register_module("lm_head", Linear(c.dim, c.vocabSize, false));
 }
 
 torch::Tensor DenseModel::headWeight() {
