@@ -130,6 +130,9 @@ struct AdvantageBatch {
 struct UpdateStats {
   double lr = 0, lossSum = 0, clipSum = 0, klSum = 0, entSum = 0,
          gradNorm = 0;
+  /// max and mean |rollout logp − trainer logp| over the first minibatch's
+  /// response tokens, before any step: the same weights sampled both.
+  double mismatchMax = 0, mismatchMean = 0;
   int64_t minibatches = 0, firstPassMinibatches = 0;
 };
 
@@ -297,6 +300,11 @@ UpdateStats GrpoTrainer::update(const AdvantageBatch &b, int64_t step) {
         loss = loss + aux;
       double value = loss.item<double>();
       checkFiniteLoss(value, st.name, step + 1);
+      if (pass == 0 && m0 == 0) {
+        torch::Tensor gap = (in.logp.detach() - in.oldLogp).abs() * in.mask;
+        u.mismatchMax = gap.max().item<double>();
+        u.mismatchMean = (gap.sum() / in.mask.sum().clamp_min(1)).item<double>();
+      }
       if (pass == 0) {
         u.clipSum += clipFraction(program, in);
         u.entSum += train::maskedMean(lp.entropy, in.mask).item<double>();
@@ -340,6 +348,8 @@ json GrpoTrainer::log(int64_t step, const ScoredRollout &r,
       {"clip_frac", nMb0 ? u.clipSum / nMb0 : 0.0},
       {"entropy", nMb0 ? u.entSum / nMb0 : 0.0},
       {"grad_norm", u.gradNorm},
+      {"logprob_mismatch_max", u.mismatchMax},
+      {"logprob_mismatch_mean", u.mismatchMean},
       {"lr", u.lr},
       {"rollout_s", rolloutSeconds},
       {"update_s", updateSeconds}};
@@ -397,7 +407,11 @@ json GrpoTrainer::summary() const {
       s += log[last ? log.size() - 1 - i : i].value(key, 0.0);
     return s / k;
   };
+  double mismatch = 0;
+  for (const json &rec : log)
+    mismatch = std::max(mismatch, rec.value("logprob_mismatch_max", 0.0));
   return {{"steps", config.steps},
+          {"logprob_mismatch_max", mismatch},
           {"reward_first", avg("reward", false)},
           {"reward_final", avg("reward", true)},
           {"acc_first", avg("accuracy", false)},

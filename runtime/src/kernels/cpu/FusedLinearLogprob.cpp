@@ -151,7 +151,8 @@ Operands prepare(const Tensor &hidden, const Tensor &weight,
 FusedLogprobForward fusedLinearLogprobForward(const Tensor &hidden,
                                               const Tensor &weight,
                                               const Tensor &targets, double tau,
-                                              FusedLogprobTiling tiling) {
+                                              FusedLogprobTiling tiling,
+                                              bool withEntropy) {
   checkInputs(hidden, weight, targets, tau);
   checkTiling(tiling);
   torch::NoGradGuard noGrad;
@@ -160,6 +161,8 @@ FusedLogprobForward fusedLinearLogprobForward(const Tensor &hidden,
   const double invTau = 1.0 / tau;
   auto opts = op.h.options();
   FusedLogprobForward out{torch::empty({n}, opts), torch::empty({n}, opts)};
+  if (withEntropy)
+    out.entropy = torch::empty({n}, opts);
   if (n == 0)
     return out;
 
@@ -171,9 +174,7 @@ FusedLogprobForward fusedLinearLogprobForward(const Tensor &hidden,
     for (int64_t c = c0; c < c1; ++c) {
       const int64_t n0 = c * chunk, m = std::min(chunk, n - n0);
       Tensor hc = op.h.narrow(0, n0, m);
-      Tensor runMax =
-          torch::full({m}, -std::numeric_limits<double>::infinity(), opts);
-      Tensor runSum = torch::zeros({m}, opts);
+      Tensor runMax, runSum, runDot; // m, S and D of the header
       Tensor target = torch::empty({m}, opts);
       for (int64_t v0 = 0; v0 < vocab; v0 += tile) {
         const int64_t t = std::min(tile, vocab - v0);
@@ -182,12 +183,25 @@ FusedLogprobForward fusedLinearLogprobForward(const Tensor &hidden,
         if (invTau != 1.0)
           z.mul_(invTau);
         pickTargets(z, y + n0, v0, target);
-        // Online LSE: rescale the running sum to the new running max.
-        Tensor newMax = torch::maximum(runMax, z.amax(1));
-        runSum.mul_((runMax - newMax).exp_());
-        runSum.add_(z.sub_(newMax.unsqueeze(1)).exp_().sum(1));
+        // Online LSE: rescale the running sums to the new running max
+        // (D also shifts: e^(z−m')(z−m') = c·e^(z−m)((z−m) + (m−m'))).
+        Tensor newMax = v0 == 0 ? z.amax(1) : torch::maximum(runMax, z.amax(1));
+        if (v0 > 0) {
+          Tensor shift = runMax - newMax, c = shift.exp();
+          if (withEntropy)
+            runDot.add_(runSum * shift).mul_(c);
+          runSum.mul_(c);
+        }
+        z.sub_(newMax.unsqueeze(1));
+        Tensor dot = withEntropy ? (z.exp() * z).sum(1) : Tensor();
+        Tensor sum = z.exp_().sum(1);
+        runSum = v0 == 0 ? sum : runSum.add_(sum);
+        if (withEntropy)
+          runDot = v0 == 0 ? dot : runDot.add_(dot);
         runMax = newMax;
       }
+      if (withEntropy)
+        out.entropy.narrow(0, n0, m).copy_(runSum.log() - runDot / runSum);
       Tensor lse = runMax.add_(runSum.log_());
       out.lse.narrow(0, n0, m).copy_(lse);
       Tensor logp = out.logp.narrow(0, n0, m);
@@ -280,28 +294,32 @@ FusedLogprobGrads fusedLinearLogprobBackward(
 namespace {
 
 /// Autograd over the forward/backward above; saves h, W, y and lse only.
+/// Outputs {logp} or {logp, entropy}; the entropy carries no gradient.
 class FusedLinearLogprobFunction
     : public torch::autograd::Function<FusedLinearLogprobFunction> {
 public:
-  static Tensor forward(torch::autograd::AutogradContext *ctx,
-                        const Tensor &hidden, const Tensor &weight,
-                        const Tensor &targets, double tau, int64_t tokenChunk,
-                        int64_t vocabTile) {
+  static torch::autograd::variable_list
+  forward(torch::autograd::AutogradContext *ctx, const Tensor &hidden,
+          const Tensor &weight, const Tensor &targets, double tau,
+          int64_t tokenChunk, int64_t vocabTile, bool withEntropy) {
     FusedLogprobTiling tiling{tokenChunk, vocabTile};
-    FusedLogprobForward out =
-        fusedLinearLogprobForward(hidden, weight, targets, tau, tiling);
+    FusedLogprobForward out = fusedLinearLogprobForward(
+        hidden, weight, targets, tau, tiling, withEntropy);
     ctx->save_for_backward({hidden, weight, targets, out.lse});
     ctx->saved_data["tau"] = tau;
     ctx->saved_data["tokenChunk"] = tokenChunk;
     ctx->saved_data["vocabTile"] = vocabTile;
-    return out.logp;
+    if (!withEntropy)
+      return {out.logp};
+    ctx->mark_non_differentiable({out.entropy});
+    return {out.logp, out.entropy};
   }
 
   static torch::autograd::variable_list
   backward(torch::autograd::AutogradContext *ctx,
            torch::autograd::variable_list gradOutputs) {
     auto saved = ctx->get_saved_variables();
-    torch::autograd::variable_list grads(6);
+    torch::autograd::variable_list grads(7);
     if (!gradOutputs[0].defined())
       return grads;
     FusedLogprobTiling tiling{ctx->saved_data["tokenChunk"].toInt(),
@@ -316,18 +334,34 @@ public:
   }
 };
 
+torch::autograd::variable_list applyFused(const Tensor &hidden,
+                                          const Tensor &weight,
+                                          const Tensor &targets, double tau,
+                                          FusedLogprobTiling tiling,
+                                          bool withEntropy) {
+  checkInputs(hidden, weight, targets, tau);
+  checkTiling(tiling);
+  return FusedLinearLogprobFunction::apply(
+      hidden.reshape({-1, weight.size(1)}), weight, targets.reshape({-1}), tau,
+      tiling.tokenChunk, tiling.vocabTile, withEntropy);
+}
+
 } // namespace
 
 Tensor fusedLinearLogprob(const Tensor &hidden, const Tensor &weight,
                           const Tensor &targets, double tau,
                           FusedLogprobTiling tiling) {
-  checkInputs(hidden, weight, targets, tau);
-  checkTiling(tiling);
-  Tensor h2 = hidden.reshape({-1, weight.size(1)});
-  Tensor logp =
-      FusedLinearLogprobFunction::apply(h2, weight, targets.reshape({-1}), tau,
-                                        tiling.tokenChunk, tiling.vocabTile);
-  return logp.view(targets.sizes());
+  return applyFused(hidden, weight, targets, tau, tiling, false)[0].view(
+      targets.sizes());
+}
+
+FusedLogprobEntropy fusedLinearLogprobEntropy(const Tensor &hidden,
+                                              const Tensor &weight,
+                                              const Tensor &targets,
+                                              double tau,
+                                              FusedLogprobTiling tiling) {
+  auto out = applyFused(hidden, weight, targets, tau, tiling, true);
+  return {out[0].view(targets.sizes()), out[1].view(targets.sizes())};
 }
 
 } // namespace r1rt::cpu

@@ -124,6 +124,35 @@ TEST(FusedLinearLogprobCpu, MatchesEagerFloat32) {
   compareWithEager(torch::kFloat, 2e-6, 1e-5);
 }
 
+/// The entropy of the same pass against −Σ p log p of the eager softmax; the
+/// log-probs and their gradient are those of fusedLinearLogprob.
+void compareEntropy(torch::ScalarType dtype, double tol) {
+  uint64_t seed = 51;
+  for (const Case &c : cases()) {
+    SCOPED_TRACE(describe(c));
+    Inputs in = randomInputs(c, dtype, ++seed);
+    Tensor h = in.h.detach().clone().requires_grad_(true);
+    auto out =
+        r1rt::cpu::fusedLinearLogprobEntropy(h, in.w, in.y, c.tau, c.tiling);
+    EXPECT_FALSE(out.entropy.requires_grad());
+    Tensor lsm = torch::log_softmax(torch::linear(in.h, in.w) / c.tau, -1);
+    Tensor ref = -(lsm.exp() * lsm).sum(-1);
+    expectClose(out.entropy, ref, tol, "entropy");
+    expectClose(out.logp.detach(), eagerLogp(in.h, in.w, in.y, c.tau), tol,
+                "logp");
+    out.logp.backward(in.g.to(dtype));
+    Result plain = run(true, in, c);
+    EXPECT_TRUE(torch::equal(h.grad(), plain.dh));
+    // Not degenerate: well above 0 and below log V.
+    EXPECT_GT(ref.min().item<double>(), 1e-2);
+  }
+}
+
+TEST(FusedLinearLogprobCpu, EntropyMatchesEager) {
+  compareEntropy(torch::kDouble, 1e-12);
+  compareEntropy(torch::kFloat, 5e-6);
+}
+
 /// Sets the intra-op thread count for one scope.
 struct ThreadCount {
   explicit ThreadCount(int n) : saved(at::get_num_threads()) {

@@ -110,17 +110,56 @@ TEST_F(SupervisedTest, TokenizeAndCollateMasks) {
 }
 
 TEST_F(SupervisedTest, TokenLogprobsMatchAFloat64Reference) {
+  // The fused path (no [B,T,V] logits) against log_softmax of the model's
+  // full logits in float64: log-probs, entropy and temperature.
   auto model = tinyModel(tok, 3);
-  for (int64_t t : {5, 17, 40}) {
-    auto tokens = torch::randint(3, tok.vocabSize(), {3, t}, torch::kLong);
-    auto got = r1rt::tokenLogprobs(*model, tokens).logp;
-    auto logits = model->logits(model->forward(tokens)).to(torch::kDouble);
-    auto ref = torch::log_softmax(logits, -1);
-    for (int64_t b = 0; b < 3; ++b)
-      for (int64_t j = 0; j + 1 < t; ++j)
-        EXPECT_NEAR(got[b][j].item<double>(),
-                    ref[b][j][tokens[b][j + 1].item<int64_t>()].item<double>(),
-                    1e-5);
+  for (double temp : {1.0, 0.7}) {
+    for (int64_t t : {5, 17, 40}) {
+      auto tokens = torch::randint(3, tok.vocabSize(), {3, t}, torch::kLong);
+      auto got = r1rt::tokenLogprobs(*model, tokens, temp, true);
+      auto logits = model->logits(model->forward(tokens)).to(torch::kDouble);
+      auto ref = torch::log_softmax(logits / temp, -1).slice(1, 0, t - 1);
+      auto refLogp =
+          ref.gather(-1, tokens.slice(1, 1).unsqueeze(-1)).squeeze(-1);
+      auto refEnt = -(ref.exp() * ref).sum(-1);
+      EXPECT_LE((got.logp.to(torch::kDouble) - refLogp).abs().max().item<double>(),
+                1e-5);
+      EXPECT_LE(
+          (got.entropy.to(torch::kDouble) - refEnt).abs().max().item<double>(),
+          1e-5);
+      EXPECT_GT(refEnt.min().item<double>(), 0.1);
+    }
+  }
+}
+
+TEST_F(SupervisedTest, TokenLogprobGradientsMatchTheFullLogitsPath) {
+  auto model = tinyModel(tok, 4);
+  auto tokens = torch::randint(3, tok.vocabSize(), {2, 23}, torch::kLong);
+  auto weights = torch::randn({2, 22});
+  auto grads = [&](bool fused) {
+    model->zero_grad();
+    torch::Tensor logp;
+    if (fused) {
+      logp = r1rt::tokenLogprobs(*model, tokens, 0.8).logp;
+    } else {
+      auto logits = model->logits(model->forward(tokens)).slice(1, 0, 22);
+      logp = torch::log_softmax(logits / 0.8, -1)
+                 .gather(-1, tokens.slice(1, 1).unsqueeze(-1))
+                 .squeeze(-1);
+    }
+    (logp * weights).sum().backward();
+    std::vector<torch::Tensor> out;
+    for (auto &p : model->parameters())
+      if (p.grad().defined())
+        out.push_back(p.grad().clone());
+    return out;
+  };
+  auto a = grads(true), b = grads(false);
+  ASSERT_EQ(a.size(), b.size());
+  ASSERT_FALSE(a.empty());
+  for (size_t i = 0; i < a.size(); ++i) {
+    double scale = std::max(b[i].abs().max().item<double>(), 1e-3);
+    EXPECT_LE((a[i] - b[i]).abs().max().item<double>(), 1e-4 * scale) << i;
   }
 }
 

@@ -29,6 +29,8 @@ struct FusedLogprobTiling {
 struct FusedLogprobForward {
   torch::Tensor logp; ///< [N] log-prob of each target.
   torch::Tensor lse;  ///< [N] logsumexp_v z[n,v], kept for the backward.
+  /// [N] entropy of softmax(z[n,:]) when asked for, else undefined.
+  torch::Tensor entropy;
 };
 
 /// Gradients of the backward pass (undefined when not requested).
@@ -40,12 +42,15 @@ struct FusedLogprobGrads {
 /// Forward without autograd. hidden [N,H], weight [V,H] (same dtype: float32,
 /// float64 or bfloat16), targets [N] int64 in [0,V), tau > 0. logp and lse are
 /// float64 for float64 inputs, else float32 (bf16 is computed in float32).
+/// `withEntropy` also accumulates H = log S − D/S in the same pass, with
+/// S = Σ e^(z−m) and D = Σ e^(z−m)(z−m) kept online beside the LSE.
 /// Throws r1rt::Error on bad shapes, dtypes, devices, targets or tau.
-FusedLogprobForward fusedLinearLogprobForward(const torch::Tensor &hidden,
-                                              const torch::Tensor &weight,
-                                              const torch::Tensor &targets,
-                                              double tau,
-                                              FusedLogprobTiling tiling = {});
+FusedLogprobForward
+fusedLinearLogprobForward(const torch::Tensor &hidden,
+                          const torch::Tensor &weight,
+                          const torch::Tensor &targets, double tau,
+                          FusedLogprobTiling tiling = {},
+                          bool withEntropy = false);
 
 /// Backward without autograd, given the forward's lse [N] and the upstream
 /// gradient gradLogp [N]: dz = g·(onehot(y) − softmax(z))/τ, dh = dz W,
@@ -62,6 +67,17 @@ torch::Tensor fusedLinearLogprob(const torch::Tensor &hidden,
                                  const torch::Tensor &weight,
                                  const torch::Tensor &targets, double tau = 1.0,
                                  FusedLogprobTiling tiling = {});
+
+/// Differentiable log-probs plus their detached entropy, from one pass.
+struct FusedLogprobEntropy {
+  torch::Tensor logp;    ///< [...], differentiable like fusedLinearLogprob.
+  torch::Tensor entropy; ///< [...], no gradient.
+};
+FusedLogprobEntropy fusedLinearLogprobEntropy(const torch::Tensor &hidden,
+                                              const torch::Tensor &weight,
+                                              const torch::Tensor &targets,
+                                              double tau = 1.0,
+                                              FusedLogprobTiling tiling = {});
 
 } // namespace r1rt::cpu
 
