@@ -27,6 +27,32 @@ bool endsWith(const std::string &s, const std::string &suffix) {
 }
 } // namespace
 
+Expected<std::string> readHfChatTemplate(const std::string &dir) {
+  std::error_code ec;
+  fs::path jinja = fs::path(dir) / "chat_template.jinja";
+  if (fs::exists(jinja, ec))
+    return readTextFile(jinja.string());
+  fs::path configPath = fs::path(dir) / "tokenizer_config.json";
+  if (!fs::exists(configPath, ec))
+    return std::string();
+  auto config = readJsonFile(configPath.string());
+  if (!config)
+    return Error{config.error()};
+  auto it = config->find("chat_template");
+  if (it == config->end() || it->is_null())
+    return std::string();
+  if (it->is_string())
+    return it->get<std::string>();
+  if (it->is_array())
+    for (const nlohmann::json &e : *it)
+      if (e.is_object() && e.value("name", "") == "default" &&
+          e.contains("template") && e["template"].is_string())
+        return e["template"].get<std::string>();
+  return Error{fmt::format("{}: chat_template is neither a string nor a list "
+                           "with a 'default' entry",
+                           configPath.string())};
+}
+
 Expected<ModelSourceInfo> readHfModelSource(const std::string &dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec))
@@ -55,16 +81,20 @@ Expected<ModelSourceInfo> readHfModelSource(const std::string &dir) {
   // The runtime must be able to build it: refuse what BpeTokenizer refuses.
   if (auto bpe = BpeTokenizer::fromTokenizerJson(*tok, tokPath); !bpe)
     return Error{bpe.error()};
+  auto chat = readHfChatTemplate(dir);
+  if (!chat)
+    return Error{chat.error()};
   ModelSourceInfo info;
   info.modelJson = canonical(*model);
   info.tokenizerJson = canonical(*tok);
+  info.chatTemplate = std::move(*chat);
   info.missingWeights = true;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();
     if (!e.is_regular_file(ec))
       continue;
     bool weights = endsWith(name, ".safetensors");
-    if (weights || endsWith(name, ".json"))
+    if (weights || endsWith(name, ".json") || name == "chat_template.jinja")
       info.files.push_back(e.path().string());
     if (weights)
       info.missingWeights = false;
@@ -93,6 +123,7 @@ Expected<ModelSourceInfo> readGgufModelSource(const std::string &path) {
   ModelSourceInfo info;
   info.modelJson = canonical(*model);
   info.tokenizerJson = canonical(*tok);
+  info.chatTemplate = chatTemplateFromGguf(*file).value_or("");
   info.files = {path};
   return info;
 }

@@ -106,6 +106,8 @@ LogicalResult Sema::run(Pipeline &pipeline) {
 
   if (!hadError)
     checkSharedTokenizer(pipeline);
+  if (!hadError)
+    checkChatDatasets(pipeline);
   if (!hadError) {
     for (auto &[loc, message] : missingFiles)
       warning(loc, message);

@@ -92,6 +92,8 @@ private:
   /// Every pretrained model must bring the same tokenizer (plan.json v1
   /// holds one per pipeline).
   void checkSharedTokenizer(ast::Pipeline &pipeline);
+  /// `chat = true` datasets need a tokenizer with a chat template.
+  void checkChatDatasets(ast::Pipeline &pipeline);
   void checkDataset(ast::DatasetDecl &decl);
   void checkReward(ast::RewardDecl &decl);
   void checkLoss(ast::LossDecl &decl);

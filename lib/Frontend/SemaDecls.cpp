@@ -165,6 +165,14 @@ LogicalResult Sema::checkDatasetCall(CallExpr &call, unsigned &caps,
                        (what + " (" + call.getCallee() + ")").str())))
     return failure();
   call.setType(Expr::Type::Dataset);
+  if (const Arg *system = call.findArg("system")) {
+    auto *chat = llvm::dyn_cast_or_null<BoolExpr>(call.getArgValue("chat"));
+    if (!chat || !chat->getValue()) {
+      error(system->loc, "a system message applies to chat prompts; add "
+                         "chat = true to " + what);
+      return failure();
+    }
+  }
   llvm::StringRef callee = call.getCallee();
   if (callee.starts_with("task.")) {
     caps = CapText | CapPairs | CapVerifiable;

@@ -107,6 +107,7 @@ void Sema::checkModelSource(ModelDecl &decl) {
   if (hf)
     llvm::sys::path::append(tokPath, "tokenizer.json");
   src.tokenizerPath = std::string(tokPath);
+  src.hasChatTemplate = !info->chatTemplate.empty();
   if (options.digestFiles) {
     std::optional<std::string> digest =
         hf ? digestFiles(info->files, path) : digestFile(path);
@@ -187,5 +188,31 @@ void Sema::checkSharedTokenizer(Pipeline &pipeline) {
             .attachNote(tokenizerModel->getLoc())
         << "the pipeline's tokenizer comes with model '"
         << tokenizerModel->getName() << "'";
+  }
+}
+
+void Sema::checkChatDatasets(Pipeline &pipeline) {
+  for (const auto &d : pipeline.getDecls()) {
+    auto *ds = llvm::dyn_cast<DatasetDecl>(d.get());
+    const Arg *chat = ds ? ds->getSource()->findArg("chat") : nullptr;
+    auto *on = chat ? llvm::dyn_cast<BoolExpr>(chat->value.get()) : nullptr;
+    if (!on || !on->getValue())
+      continue;
+    if (!tokenizerModel) {
+      error(chat->loc, "dataset '" + ds->getName() +
+                           "' renders its prompts with the tokenizer's chat "
+                           "template, but the pipeline's tokenizer has none; "
+                           "chat = true needs the tokenizer of a pretrained "
+                           "model (hf(...) or gguf(...))");
+      continue;
+    }
+    if (!tokenizerModel->source->hasChatTemplate)
+      error(chat->loc, "dataset '" + ds->getName() +
+                           "' renders its prompts with the tokenizer's chat "
+                           "template, but model '" +
+                           tokenizerModel->getName() + "' has none")
+              .attachNote(tokenizerModel->getLoc())
+          << "the pipeline's tokenizer comes with model '"
+          << tokenizerModel->getName() << "'";
   }
 }

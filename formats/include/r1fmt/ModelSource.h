@@ -28,10 +28,18 @@ struct ModelSourceInfo {
   std::vector<std::string> files;
   /// True when a directory holds no *.safetensors file.
   bool missingWeights = false;
+  /// The Jinja chat template; empty when the model has none.
+  std::string chatTemplate;
 };
 
+/// The chat template of a Hugging Face model or tokenizer directory:
+/// chat_template.jinja, else tokenizer_config.json's chat_template (a string,
+/// or the "default" entry of a list); "" when neither has one.
+Expected<std::string> readHfChatTemplate(const std::string &dir);
+
 /// A Hugging Face model directory: config.json (required), tokenizer.json
-/// (required), weights (*.safetensors, listed, not read).
+/// (required), weights (*.safetensors, listed, not read), the chat
+/// template (optional).
 Expected<ModelSourceInfo> readHfModelSource(const std::string &dir);
 
 /// A GGUF file: its header only (metadata and tensor table).

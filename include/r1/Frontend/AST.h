@@ -436,6 +436,8 @@ struct ModelSource {
   std::string tokenizerDigest;
   /// hf: the tokenizer.json path (absolute); gguf: the GGUF file.
   std::string tokenizerPath;
+  /// Whether the model comes with a chat template.
+  bool hasChatTemplate = false;
 };
 
 /// `model base = deepseek { ... }`, `model s = dense { ... }`, or a

@@ -5,7 +5,9 @@
 // parenthesized pair. Plain style: prompt "12+7*3=", response "33". Cot style:
 // prompt "12+7*3=\n", response "<think>7*3=21 12+21=33</think><answer>33
 // </answer>" (steps: the parenthesized pair, then * left to right, then + and
-// - left to right).
+// - left to right). Question style: prompt "What is 12 + 7 * 3?", response
+// "33". The style changes only the text: the same seed draws the same
+// problems into the same split.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +24,9 @@ ArithStyle parseArithStyle(std::string_view text) {
     return ArithStyle::Plain;
   if (text == "cot")
     return ArithStyle::Cot;
-  fail("task.arith: unknown style '{}'; use style = plain or style = cot",
+  if (text == "question")
+    return ArithStyle::Question;
+  fail("task.arith: unknown style '{}'; use style = plain, cot or question",
        text);
 }
 
@@ -47,6 +51,18 @@ std::string render(const Expr &e) {
     if (static_cast<int>(i) == e.paren + 1 && e.paren >= 0)
       out += ')';
   }
+  return out;
+}
+
+/// "12+7*3" as "12 + 7 * 3" (operands are non-negative, so every sign is
+/// an operator).
+std::string spaced(const std::string &compact) {
+  std::string out;
+  for (char c : compact)
+    if (c == '+' || c == '-' || c == '*')
+      out += fmt::format(" {} ", c);
+    else
+      out += c;
   return out;
 }
 
@@ -130,6 +146,9 @@ std::vector<Record> generateArith(const ArithOptions &options) {
     record.answer = value;
     if (options.style == ArithStyle::Plain) {
       record.prompt = text + "=";
+      record.response = value;
+    } else if (options.style == ArithStyle::Question) {
+      record.prompt = "What is " + spaced(text) + "?";
       record.response = value;
     } else {
       record.prompt = text + "=\n";

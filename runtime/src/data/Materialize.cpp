@@ -46,17 +46,23 @@ IntRange rangeArg(const std::string &name, const json &args, const char *key,
 } // namespace
 
 uint64_t derivedDatasetSeed(const json &spec, int64_t pipelineSeed) {
+  // How prompts are presented (chat, system) does not change which
+  // problems are drawn.
+  json args = spec.value("args", json::object());
+  args.erase("chat");
+  args.erase("system");
   json content = {{"source", spec.value("source", "")},
-                  {"args", spec.value("args", json::object())},
+                  {"args", args},
                   {"seed", pipelineSeed}};
   // nlohmann::json orders object keys, so the dump is canonical.
   return std::stoull(sha1Hex(content.dump()).substr(0, 15), nullptr, 16);
 }
 
-std::vector<Record> materializeDataset(const std::string &name,
-                                       const json &spec,
-                                       const std::string &sourceDir,
-                                       int64_t pipelineSeed) {
+namespace {
+
+std::vector<Record> generateRecords(const std::string &name, const json &spec,
+                                    const std::string &sourceDir,
+                                    int64_t pipelineSeed) {
   if (!spec.is_object() || !spec.contains("source") ||
       !spec["source"].is_string())
     fail("plan.json: datasets.{}: expected an object with a string "
@@ -110,6 +116,30 @@ std::vector<Record> materializeDataset(const std::string &name,
   fail("dataset '{}': unknown source '{}' (this runtime has task.arith, "
        "task.countdown, task.kk and jsonl)",
        name, source);
+}
+
+} // namespace
+
+std::vector<Record> materializeDataset(const std::string &name,
+                                       const json &spec,
+                                       const std::string &sourceDir,
+                                       int64_t pipelineSeed) {
+  std::vector<Record> records =
+      generateRecords(name, spec, sourceDir, pipelineSeed);
+  const json args = spec.value("args", json::object());
+  const bool chat = arg<bool>(name, args, "chat", false);
+  std::optional<std::string> system;
+  if (args.contains("system"))
+    system = arg<std::string>(name, args, "system", "");
+  if (system && !chat)
+    fail("dataset '{}': a system message needs chat = true; recompile the "
+         "plan with r1c",
+         name);
+  for (Record &r : records) {
+    r.chat = chat;
+    r.system = system;
+  }
+  return records;
 }
 
 } // namespace r1rt::data

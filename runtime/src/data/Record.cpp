@@ -11,7 +11,7 @@ namespace r1rt::data {
 bool Record::operator==(const Record &other) const {
   return kind == other.kind && prompt == other.prompt &&
          response == other.response && answer == other.answer &&
-         meta == other.meta;
+         meta == other.meta && chat == other.chat && system == other.system;
 }
 
 nlohmann::json toJson(const Record &record) {
@@ -22,6 +22,10 @@ nlohmann::json toJson(const Record &record) {
     object["answer"] = *record.answer;
   if (!record.meta.empty())
     object["meta"] = record.meta;
+  if (record.chat)
+    object["chat"] = true;
+  if (record.system)
+    object["system"] = *record.system;
   return object;
 }
 
@@ -53,6 +57,18 @@ Record recordFromJson(const nlohmann::json &object, const std::string &where) {
            where);
     record.meta = *it;
   }
+  if (auto it = object.find("chat"); it != object.end()) {
+    if (!it->is_boolean())
+      fail("{}: record field \"chat\" must be true or false; rewrite the "
+           "artifact",
+           where);
+    record.chat = it->get<bool>();
+  }
+  record.system = text("system", false);
+  if (record.system && !record.chat)
+    fail("{}: record has a \"system\" message but is not a chat record; "
+         "rewrite the artifact",
+         where);
   return record;
 }
 

@@ -15,10 +15,11 @@
 #include "r1rt/Error.h"
 #include "r1rt/model/Checkpoint.h"
 #include "r1rt/store/Safetensors.h"
-#include "r1rt/tokenizer/jinja/ChatTemplate.h"
+#include "r1rt/OrFail.h"
 
 #include "r1fmt/HfConfig.h"
 #include "r1fmt/JsonFile.h"
+#include "r1fmt/ModelSource.h"
 
 #include <filesystem>
 #include <set>
@@ -87,27 +88,6 @@ std::map<std::string, torch::Tensor> readWeights(const fs::path &dir,
   return all;
 }
 
-std::string chatTemplateOf(const fs::path &dir, const json *tokConfig) {
-  fs::path jinja = dir / "chat_template.jinja";
-  if (fs::exists(jinja))
-    return readFile(jinja.string());
-  if (!tokConfig || !tokConfig->contains("chat_template"))
-    return "";
-  const json &t = (*tokConfig)["chat_template"];
-  if (t.is_string())
-    return t.get<std::string>();
-  if (t.is_array())
-    for (const json &e : t)
-      if (e.is_object() && e.value("name", "") == "default" &&
-          e.contains("template") && e["template"].is_string())
-        return e["template"].get<std::string>();
-  if (t.is_null())
-    return "";
-  fail("{}: chat_template is neither a string nor a list with a 'default' "
-       "entry",
-       (dir / "tokenizer_config.json").string());
-}
-
 Pretrained loadHfDir(const fs::path &dir) {
   Pretrained p;
   fs::path configPath = dir / "config.json";
@@ -138,7 +118,7 @@ Pretrained loadHfDir(const fs::path &dir) {
   if (fs::exists(tokPath))
     p.tokenizer = HfTokenizer::fromJson(readJson(tokPath), tokPath.string(),
                                         tokConfig ? &*tokConfig : nullptr);
-  p.chatTemplate = chatTemplateOf(dir, tokConfig ? &*tokConfig : nullptr);
+  p.chatTemplate = orFail(r1fmt::readHfChatTemplate(dir.string()));
   fs::path gen = dir / "generation_config.json";
   p.generationConfig = fs::exists(gen) ? readJson(gen) : json::object();
   return p;
@@ -189,24 +169,8 @@ r1StateFromHf(std::map<std::string, torch::Tensor> tensors, int64_t layers) {
 
 std::string renderChat(const Pretrained &p, const json &messages,
                        bool addGenerationPrompt) {
-  if (p.chatTemplate.empty())
-    fail("the model has no chat template (no chat_template.jinja, "
-         "tokenizer_config.json chat_template or GGUF "
-         "tokenizer.chat_template); pass a plain prompt");
-  json ctx = {{"messages", messages},
-              {"add_generation_prompt", addGenerationPrompt}};
-  if (p.tokenizer) {
-    auto special = [&](int64_t id) {
-      return id >= 0 ? p.tokenizer->tokenText(id, true) : std::string();
-    };
-    ctx["bos_token"] = special(p.tokenizer->bosId());
-    ctx["eos_token"] = special(p.tokenizer->eosId());
-  }
-  try {
-    return r1jinja::ChatTemplate::parse(p.chatTemplate).render(ctx);
-  } catch (const r1jinja::TemplateError &e) {
-    fail("{}", e.what());
-  }
+  return renderChatTemplate(p.chatTemplate, p.tokenizer.get(), messages,
+                            addGenerationPrompt);
 }
 
 Pretrained loadPretrained(const std::string &path) {

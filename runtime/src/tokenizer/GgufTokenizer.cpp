@@ -44,7 +44,9 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromGguf(const std::string &path) {
   r1fmt::GgufFile f = orFail(r1fmt::openGguf(path));
   nlohmann::json tokJson = orFail(r1fmt::tokenizerJsonFromGguf(f));
   nlohmann::json tokConfig = tokenizerConfig(f);
-  return fromJson(tokJson, path, &tokConfig);
+  auto tok = fromJson(tokJson, path, &tokConfig);
+  tok->setChatTemplate(r1fmt::chatTemplateFromGguf(f).value_or(""));
+  return tok;
 }
 
 } // namespace r1rt

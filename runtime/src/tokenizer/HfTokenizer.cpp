@@ -5,7 +5,9 @@
 
 #include "r1fmt/Bpe.h"
 #include "r1fmt/JsonFile.h"
+#include "r1fmt/ModelSource.h"
 
+#include <filesystem>
 #include <unordered_set>
 
 namespace r1rt {
@@ -14,6 +16,7 @@ struct HfTokenizer::Impl {
   std::optional<r1fmt::BpeTokenizer> bpe;
   nlohmann::json tokenizerJson, configJson;
   std::unordered_set<int64_t> special;
+  std::string chatTemplate;
 };
 
 HfTokenizer::HfTokenizer() : impl(std::make_unique<Impl>()) {}
@@ -43,12 +46,31 @@ HfTokenizer::fromFile(const std::string &tokenizerJson,
   auto tj = r1fmt::readJsonFile(tokenizerJson);
   if (!tj)
     fail("{}", tj.error());
-  if (configJson.empty())
-    return fromJson(*tj, tokenizerJson);
-  auto cj = r1fmt::readJsonFile(configJson);
-  if (!cj)
-    fail("{}", cj.error());
-  return fromJson(*tj, tokenizerJson, &*cj);
+  std::optional<nlohmann::json> cj;
+  if (!configJson.empty()) {
+    auto read = r1fmt::readJsonFile(configJson);
+    if (!read)
+      fail("{}", read.error());
+    cj = std::move(*read);
+  }
+  auto tok = fromJson(*tj, tokenizerJson, cj ? &*cj : nullptr);
+  // A tokenizer.json in a model directory: the directory's chat template.
+  std::filesystem::path path(tokenizerJson);
+  if (path.filename() == "tokenizer.json") {
+    auto chat = r1fmt::readHfChatTemplate(path.parent_path().string());
+    if (!chat)
+      fail("{}", chat.error());
+    tok->setChatTemplate(std::move(*chat));
+  }
+  return tok;
+}
+
+void HfTokenizer::setChatTemplate(std::string text) {
+  impl->chatTemplate = std::move(text);
+}
+
+const std::string &HfTokenizer::chatTemplate() const {
+  return impl->chatTemplate;
 }
 
 std::vector<int64_t> HfTokenizer::encode(std::string_view text) const {

@@ -13,51 +13,15 @@
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
 #include "r1rt/model/Pretrained.h"
-#include "r1fmt/Gguf.h"
-#include "r1fmt/GgufHf.h"
 #include "r1rt/store/ArtifactStore.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 using nlohmann::json;
 
 namespace r1rt::stages {
 
 namespace {
-
-/// The chat template that comes with the pipeline's pretrained tokenizer:
-/// a GGUF's tokenizer.chat_template, or a model directory's
-/// chat_template.jinja or tokenizer_config.json "chat_template"; else "".
-std::string pipelineChatTemplate(const Plan &plan) {
-  namespace fs = std::filesystem;
-  const json &tok = plan.tokenizer;
-  if (!tok.is_object() || !tok.contains("path") || !tok["path"].is_string())
-    return "";
-  std::string path = tok["path"].get<std::string>();
-  if (tok.value("kind", "") == "gguf") {
-    auto f = r1fmt::openGguf(path);
-    if (!f)
-      fail("{}", f.error());
-    return r1fmt::chatTemplateFromGguf(*f).value_or("");
-  }
-  fs::path dir = fs::is_directory(path) ? fs::path(path) : fs::path(path).parent_path();
-  if (fs::exists(dir / "chat_template.jinja")) {
-    std::ifstream in(dir / "chat_template.jinja", std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  if (fs::exists(dir / "tokenizer_config.json")) {
-    std::ifstream in(dir / "tokenizer_config.json");
-    json cfg = json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (cfg.is_object() && cfg.contains("chat_template") &&
-        cfg["chat_template"].is_string())
-      return cfg["chat_template"].get<std::string>();
-  }
-  return "";
-}
 
 class ExportStage : public StageRunner {
 public:
@@ -80,7 +44,7 @@ public:
       LoadedModel m = loadModelRef(ctx, ref, stageSeed(ctx));
       auto tokenizer = planTokenizer(ctx.plan);
       exportHf(*m.model, m.config.toJson(), tokenizer.get(),
-               pipelineChatTemplate(ctx.plan), dir);
+               tokenizer->chatTemplate(), dir);
       return {{"format", "hf"}};
     }
     std::error_code ec;

@@ -2,6 +2,7 @@
 
 #include "Rollout.h"
 #include "r1rt/Error.h"
+#include "r1rt/train/PromptIds.h"
 
 #include <algorithm>
 #include <cmath>
@@ -152,10 +153,9 @@ Rollouts sampleCompletions(CausalLM &model, const Tokenizer &tokenizer,
   std::vector<uint64_t> seeds;
   size_t longest = 0;
   for (size_t i = 0; i < records.size(); ++i) {
-    std::vector<int64_t> ids{tokenizer.bosId()};
+    std::vector<int64_t> ids;
     try {
-      for (int64_t id : tokenizer.encode(records[i]->prompt))
-        ids.push_back(id);
+      ids = promptIds(tokenizer, *records[i]);
     } catch (const Error &e) {
       fail("stage '{}': prompt of record {}: {}", stageName, i + 1, e.what());
     }

@@ -6,6 +6,7 @@
 #include "r1rt/metrics/Progress.h"
 #include "r1rt/optim/Optim.h"
 #include "r1rt/train/DataOrder.h"
+#include "r1rt/train/PromptIds.h"
 #include "r1rt/train/StepCheckpoint.h"
 #include "r1rt/train/StepGuards.h"
 #include "r1rt/train/TokenLogprobs.h"
@@ -32,14 +33,17 @@ TokenizedExample tokenizeExample(const Tokenizer &tokenizer,
       fail("{}: {}: {}", where, what, e.what());
     }
   };
-  ex.ids.push_back(tokenizer.bosId());
-  for (int64_t id : encode(record.prompt, "prompt"))
-    ex.ids.push_back(id);
+  try {
+    ex.ids = promptIds(tokenizer, record);
+  } catch (const Error &e) {
+    fail("{}: prompt: {}", where, e.what());
+  }
   ex.lossFrom = responseOnly ? static_cast<int64_t>(ex.ids.size()) : 1;
   if (record.response)
     for (int64_t id : encode(*record.response, "response"))
       ex.ids.push_back(id);
-  ex.ids.push_back(tokenizer.eosId());
+  if (tokenizer.eosId() >= 0)
+    ex.ids.push_back(tokenizer.eosId());
   if (static_cast<int64_t>(ex.ids.size()) > maxSeq)
     ex.ids.resize(maxSeq);
   if (ex.lossFrom >= static_cast<int64_t>(ex.ids.size()))

@@ -32,6 +32,10 @@ struct Record {
   /// Verification data: countdown {"numbers":[...],"target":N}; kk
   /// {"names":[...],"knights":[bool...]}; an empty object otherwise.
   nlohmann::json meta = nlohmann::json::object();
+  /// The prompt is a user turn of the tokenizer's chat template (after the
+  /// system message, when there is one), not raw text (`chat = true`).
+  bool chat = false;
+  std::optional<std::string> system;
 
   bool operator==(const Record &other) const;
   bool operator!=(const Record &other) const { return !(*this == other); }

@@ -48,10 +48,11 @@ bool routesTo(std::string_view canonical, Split split);
 /// How task.arith renders a problem.
 enum class ArithStyle {
   Plain, ///< "12+7*3=" / "33": pretraining text is prompt + response.
-  Cot    ///< worked steps in <think>…</think><answer>…</answer>.
+  Cot,   ///< worked steps in <think>…</think><answer>…</answer>.
+  Question ///< "What is 12 + 7 * 3?" / "33": for instruction-tuned models.
 };
 
-/// Parses "plain" / "cot"; throws r1rt::Error otherwise.
+/// Parses "plain" / "cot" / "question"; throws r1rt::Error otherwise.
 ArithStyle parseArithStyle(std::string_view text);
 
 /// Options of task.arith.

@@ -41,6 +41,8 @@ public:
   virtual int64_t padId() const { return 0; }
   virtual int64_t bosId() const { return 1; }
   virtual int64_t eosId() const { return 2; }
+  /// The Jinja chat template that came with the tokenizer; "" when none.
+  virtual const std::string &chatTemplate() const;
 
   /// Builds a tokenizer from plan.json's "tokenizer" section: kind "chars"
   /// (alphabet), "bytes", or "hf" (path: a tokenizer.json, or a directory
@@ -113,12 +115,25 @@ public:
   const nlohmann::json &json() const;
   /// The tokenizer_config.json given, or null.
   const nlohmann::json &config() const;
+  /// fromFile of a `tokenizer.json`: its directory's
+  /// (r1fmt::readHfChatTemplate); fromGguf: tokenizer.chat_template.
+  const std::string &chatTemplate() const override;
 
 private:
   HfTokenizer();
+  void setChatTemplate(std::string text);
   struct Impl;
   std::unique_ptr<Impl> impl;
 };
+
+/// Renders `templateText` as transformers' apply_chat_template(messages,
+/// tokenize=False) does: `messages` is a JSON array of {role, content};
+/// bos_token/eos_token are `tokenizer`'s specials (when given). Throws
+/// r1rt::Error when the template is empty or fails.
+std::string renderChatTemplate(const std::string &templateText,
+                               const Tokenizer *tokenizer,
+                               const nlohmann::json &messages,
+                               bool addGenerationPrompt);
 
 /// Decodes one UTF-8 code point at `pos` (advanced past it). Throws
 /// r1rt::Error naming the byte offset for malformed input.

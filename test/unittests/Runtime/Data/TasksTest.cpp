@@ -62,6 +62,31 @@ TEST(Arith, PlainIsCorrectDeterministicAndInAlphabet) {
   }
 }
 
+TEST(Arith, QuestionStyleAsksTheSameProblemsInWords) {
+  ArithOptions o;
+  o.count = 500;
+  o.digits = {1, 2};
+  o.seed = 21;
+  auto plain = generateArith(o);
+  o.style = ArithStyle::Question;
+  auto asked = generateArith(o);
+  ASSERT_EQ(asked.size(), plain.size());
+  std::regex question(R"(What is (\(?\d+( [-+*] \(?\d+\)?)+)\?)");
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const Record &r = asked[i];
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(r.prompt, m, question)) << r.prompt;
+    std::string compact;
+    for (char c : m[1].str())
+      if (c != ' ')
+        compact += c;
+    // The same problem, in the same split, as plain style draws.
+    EXPECT_EQ(compact + "=", plain[i].prompt);
+    EXPECT_EQ(std::to_string(valueOf(compact)), *r.answer);
+    EXPECT_EQ(*r.response, *r.answer);
+  }
+}
+
 TEST(Arith, CotStepsAreEachCorrectAndWellFormed) {
   ArithOptions o;
   o.count = 3000;
