@@ -27,6 +27,14 @@ namespace r1 {
 /// "a model", "a reject_sample stage, which produces a dataset", ...
 std::string describeRef(const ast::Decl *decl);
 
+/// True for a pretrained model (`hf(...)`, `gguf(...)`), whose weights may be
+/// used wherever a checkpoint is expected.
+bool isPretrained(const ast::Decl *decl);
+
+/// Attaches "train it first: pretrain(NAME, DATA)" to an error about a
+/// random-init model used as a checkpoint.
+void noteTrainFirst(mlir::InFlightDiagnostic &diag, const ast::NameExpr &name);
+
 /// Checks one pipeline in place.
 class Sema {
 public:

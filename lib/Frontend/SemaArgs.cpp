@@ -415,6 +415,18 @@ std::string r1::describeRef(const Decl *decl) {
   return "a " + kind;
 }
 
+bool r1::isPretrained(const Decl *decl) {
+  auto *model = llvm::dyn_cast_or_null<ModelDecl>(decl);
+  return model && model->getSourceCall();
+}
+
+void r1::noteTrainFirst(mlir::InFlightDiagnostic &diag, const NameExpr &name) {
+  diag.attachNote(name.getLoc())
+      << "'" << name.getName()
+      << "' has random weights; train it first: pretrain(" << name.getName()
+      << ", DATA), or declare a pretrained model with hf(...) or gguf(...)";
+}
+
 LogicalResult Sema::checkRef(Arg &arg, const ParamSignature &param,
                              llvm::StringRef argDesc) {
   Expr *value = arg.value.get();
@@ -449,7 +461,7 @@ LogicalResult Sema::checkRef(Arg &arg, const ParamSignature &param,
     ok = type == Expr::Type::Model || type == Expr::Type::Checkpoint;
     break;
   case ParamType::Checkpoint:
-    ok = type == Expr::Type::Checkpoint;
+    ok = type == Expr::Type::Checkpoint || isPretrained(decl);
     break;
   case ParamType::Dataset:
     ok = type == Expr::Type::Dataset;
@@ -469,9 +481,7 @@ LogicalResult Sema::checkRef(Arg &arg, const ParamSignature &param,
       diag.attachNote(decl->getLoc())
           << "'" << name->getName() << "' is defined here";
     if (type == Expr::Type::Model && param.type == ParamType::Checkpoint)
-      diag.attachNote(value->getLoc())
-          << "train the model first, e.g. with pretrain(" << name->getName()
-          << ", DATA)";
+      noteTrainFirst(diag, *name);
     return failure();
   }
   if (param.type == ParamType::Dataset && param.needCaps) {

@@ -108,10 +108,10 @@ LogicalResult driver::runExplain(llvm::SourceMgr &sourceMgr,
         continue;
       std::string inputs;
       for (Value v : op.getOperands()) {
-        Operation *def = v.getDefiningOp();
-        if (!def || !def->getAttrOfType<StringAttr>("sym_name"))
+        StringRef name = getDefName(v); // a pretrained model's own name
+        if (name == "?")
           continue; // reward expressions
-        inputs += (inputs.empty() ? "" : ", ") + getDefName(v).str();
+        inputs += (inputs.empty() ? "" : ", ") + name.str();
       }
       double flops = double(intAttr(&op, "r1.flops"));
       rows.push_back({op.getAttrOfType<StringAttr>("sym_name").str(),

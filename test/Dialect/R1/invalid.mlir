@@ -669,3 +669,12 @@ r1.pipeline @p {
   // expected-error @+1 {{unknown dataset kind 'prefs'; expected text, prompt or pairs}}
   %d = r1.dataset @d task.arith {count = 4} : !r1.dataset<prefs>
 }
+
+// -----
+
+r1.pipeline @p {
+  %t = r1.tokenizer bytes
+  %m = r1.model @m(%t) {dim = 32, layers = 1, heads = 2, ffn = 64} from {format = "hf", path = "/m"} : !r1.model<dense>
+  // expected-error @+1 {{'r1.pretrained' op checkpoint architecture 'deepseek' differs from the model's 'dense'}}
+  %w = r1.pretrained %m : !r1.model<dense> -> !r1.ckpt<deepseek>
+}
