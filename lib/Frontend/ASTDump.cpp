@@ -114,6 +114,19 @@ void Dumper::expr(const Expr *e) {
     os << ")";
     return;
   }
+  case Expr::Kind::List:
+    os << "[";
+    llvm::interleaveComma(llvm::cast<ListExpr>(e)->getElements(), os,
+                          [&](const auto &x) { expr(x.get()); });
+    os << "]";
+    return;
+  case Expr::Kind::Block: {
+    auto *b = llvm::cast<BlockExpr>(e);
+    os << b->getName() << " { ";
+    args(b->getFields());
+    os << " }";
+    return;
+  }
   }
 }
 

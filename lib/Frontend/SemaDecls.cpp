@@ -317,6 +317,8 @@ void Sema::checkStage(StageDecl &decl) {
     if (teacher)
       checkDistillTokenizers(decl);
   }
+  if (auto *lora = llvm::dyn_cast_or_null<BlockExpr>(call.getArgValue("lora")))
+    checkLora(decl, *lora);
 }
 
 void Sema::checkEval(EvalDecl &decl) {

@@ -70,6 +70,24 @@ private:
       return b.getI64ArrayAttr({r->getLo(), r->getHi()});
     if (auto *r = dyn_cast<RatioExpr>(e))
       return b.getI64ArrayAttr(r->getParts());
+    if (auto *l = dyn_cast<ListExpr>(e)) {
+      SmallVector<Attribute> elements;
+      for (const auto &x : l->getElements())
+        if (Attribute a = attr(x.get()))
+          elements.push_back(a);
+        else
+          return nullptr;
+      return b.getArrayAttr(elements);
+    }
+    if (auto *blk = dyn_cast<BlockExpr>(e)) {
+      SmallVector<NamedAttribute> fields;
+      for (const Arg &a : blk->getFields())
+        if (Attribute v = attr(a.value.get()))
+          fields.push_back(b.getNamedAttr(a.name, v));
+        else
+          return nullptr;
+      return b.getDictionaryAttr(fields);
+    }
     if (auto *u = dyn_cast<UnaryExpr>(e))
       if (u->getOp() == UnaryExpr::Op::Neg) {
         Attribute inner = attr(u->getOperand());
