@@ -132,7 +132,7 @@ void Dumper::expr(const Expr *e) {
 
 void Dumper::args(llvm::ArrayRef<Arg> as) {
   llvm::interleaveComma(as, os, [&](const Arg &a) {
-    if (!a.name.empty())
+    if (!a.name.empty() && !llvm::isa<BlockExpr>(a.value.get()))
       os << a.name << " = ";
     expr(a.value.get());
   });

@@ -145,10 +145,13 @@ LogicalResult driver::runExplain(llvm::SourceMgr &sourceMgr,
         llvm::raw_string_ostream s(share);
         s << llvm::format("%.2f%%", 100.0 * double(trainable) / double(total));
       }
+      std::string alpha;
+      llvm::raw_string_ostream(alpha)
+          << llvm::format("%g", getFloat(lora, "alpha"));
       int64_t adapters = intAttr(&op, "r1.lora_adapters");
       rows.push_back({op.getAttrOfType<StringAttr>("sym_name").str(),
                       std::to_string(getInt(lora, "rank")),
-                      human(getFloat(lora, "alpha")), targets,
+                      alpha, targets,
                       adapters < 0 ? "-" : std::to_string(adapters),
                       human(double(trainable)), share});
     }
