@@ -45,10 +45,9 @@ LogicalResult Parser::parseArgs(std::vector<Arg> &args, unsigned &depth) {
         std::vector<Arg> fields;
         if (failed(parseFields(fields, nullptr, "block '" + name + "'")))
           return failure();
-        args.push_back(Arg{name,
-                           std::make_unique<BlockExpr>(at, name,
-                                                       std::move(fields)),
-                           at});
+        args.push_back(
+            Arg{name, std::make_unique<BlockExpr>(at, name, std::move(fields)),
+                at});
         depth = std::max(depth, 3u);
         if (tok.is(Token::comma)) {
           consume();

@@ -221,11 +221,11 @@ LogicalResult Sema::normalize(std::vector<Arg> &args, const Signature &sig,
       for (const ParamSignature &q : sig.params)
         if (q.type == ParamType::Block)
           blocks.push_back(q.name);
-      error(arg.loc, "unknown block '" + arg.name + "' in " + what +
-                         (blocks.empty()
-                              ? "; it takes no block arguments"
-                              : "; it takes " + llvm::join(blocks, ", ") +
-                                    didYouMean(arg.name, blocks)));
+      error(arg.loc,
+            "unknown block '" + arg.name + "' in " + what +
+                (blocks.empty() ? "; it takes no block arguments"
+                                : "; it takes " + llvm::join(blocks, ", ") +
+                                      didYouMean(arg.name, blocks)));
       ok = false;
       continue;
     }
@@ -415,9 +415,9 @@ LogicalResult Sema::checkValue(Arg &arg, const ParamSignature &param,
                                  " { field = value ... }");
       return failure();
     }
-    return normalize(block->getFieldsMutable(), *fields, block->getLoc(),
-                     ("the " + llvm::Twine(param.name) + " block of " + what)
-                         .str());
+    return normalize(
+        block->getFieldsMutable(), *fields, block->getLoc(),
+        ("the " + llvm::Twine(param.name) + " block of " + what).str());
   }
   case ParamType::ModelOrCkpt:
   case ParamType::Checkpoint:
@@ -440,8 +440,7 @@ LogicalResult Sema::checkWords(Expr &value, const ParamSignature &param,
     return failure();
   }
   if (words->getElements().empty()) {
-    error(value.getLoc(),
-          argDesc + " must list at least one of " + list);
+    error(value.getLoc(), argDesc + " must list at least one of " + list);
     return failure();
   }
   bool ok = true;

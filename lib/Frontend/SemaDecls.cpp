@@ -328,9 +328,9 @@ void Sema::checkEval(EvalDecl &decl) {
     if (!d)
       continue;
     if (name.getType() != Expr::Type::Checkpoint && !isPretrained(d)) {
-      auto diag = error(name.getLoc(), "eval needs checkpoints, but '" +
-                                           name.getName() + "' is " +
-                                           describeRef(d));
+      auto diag =
+          error(name.getLoc(), "eval needs checkpoints, but '" +
+                                   name.getName() + "' is " + describeRef(d));
       diag.attachNote(d->getLoc())
           << "'" << name.getName() << "' is defined here";
       if (name.getType() == Expr::Type::Model)

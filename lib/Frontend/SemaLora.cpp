@@ -42,14 +42,14 @@ ModelDims dimsOf(const ModelDecl &m) {
 
 void Sema::checkLora(StageDecl &decl, const BlockExpr &lora) {
   const CallExpr &call = *decl.getCall();
-  const Expr *init = call.getArgs().empty() ? nullptr
-                                            : call.getArgs().front().value.get();
+  const Expr *init =
+      call.getArgs().empty() ? nullptr : call.getArgs().front().value.get();
   const ModelDecl *model = rootModel(init);
-  const auto *rank = llvm::dyn_cast_or_null<IntExpr>(lora.getFieldValue("rank"));
+  const auto *rank =
+      llvm::dyn_cast_or_null<IntExpr>(lora.getFieldValue("rank"));
   const auto *targets =
       llvm::dyn_cast_or_null<ListExpr>(lora.getFieldValue("targets"));
-  if (!model || !rank || !targets ||
-      targets->getType() != Expr::Type::Symbol)
+  if (!model || !rank || !targets || targets->getType() != Expr::Type::Symbol)
     return; // reported already
   ModelDims dims = dimsOf(*model);
   llvm::SmallVector<LoraProjection> projections = getLoraProjections(dims);
@@ -59,7 +59,8 @@ void Sema::checkLora(StageDecl &decl, const BlockExpr &lora) {
       has.push_back(p.target);
   std::string archDesc = dims.arch;
   if (dims.arch == "deepseek")
-    archDesc += dims.qRank ? " (MLA with q_rank > 0)" : " (MLA with q_rank = 0)";
+    archDesc +=
+        dims.qRank ? " (MLA with q_rank > 0)" : " (MLA with q_rank = 0)";
 
   // The smallest min(in, out) over the adapted projections.
   const LoraProjection *tightest = nullptr;
@@ -76,8 +77,8 @@ void Sema::checkLora(StageDecl &decl, const BlockExpr &lora) {
     }
     for (const LoraProjection &p : projections)
       if (target == p.target &&
-          (!tightest || std::min(p.in, p.out) <
-                            std::min(tightest->in, tightest->out)))
+          (!tightest ||
+           std::min(p.in, p.out) < std::min(tightest->in, tightest->out)))
         tightest = &p;
   }
   if (tightest && rank->getValue() > std::min(tightest->in, tightest->out))

@@ -2,8 +2,8 @@
 //
 // Stages, datasets, rewards, settings, model blocks and block arguments
 // (lora) come from r1/Dialect/R1/Params.def; tokenizers and model sources,
-// which the dialect has no schema for, are declared here. docs/language.md's tables are
-// generated from these tables by r1c-docgen.
+// which the dialect has no schema for, are declared here. docs/language.md's
+// tables are generated from these tables by r1c-docgen.
 //
 //===----------------------------------------------------------------------===//
 

@@ -48,8 +48,8 @@ namespace {
 json::Value ref(Value v) {
   Operation *def = v.getDefiningOp();
   StringRef kind = isa<ModelOp, PretrainedOp>(def) ? "model"
-                   : isa<DatasetOp>(def) ? "dataset"
-                                         : "stage";
+                   : isa<DatasetOp>(def)           ? "dataset"
+                                                   : "stage";
   return json::Object{{kind, getDefName(v)}};
 }
 

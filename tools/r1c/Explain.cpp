@@ -150,8 +150,7 @@ LogicalResult driver::runExplain(llvm::SourceMgr &sourceMgr,
           << llvm::format("%g", getFloat(lora, "alpha"));
       int64_t adapters = intAttr(&op, "r1.lora_adapters");
       rows.push_back({op.getAttrOfType<StringAttr>("sym_name").str(),
-                      std::to_string(getInt(lora, "rank")),
-                      alpha, targets,
+                      std::to_string(getInt(lora, "rank")), alpha, targets,
                       adapters < 0 ? "-" : std::to_string(adapters),
                       human(double(trainable)), share});
     }

@@ -295,9 +295,7 @@ class ListExpr : public Expr {
 public:
   ListExpr(mlir::Location loc, std::vector<std::unique_ptr<Expr>> elements)
       : Expr(Kind::List, loc), elements(std::move(elements)) {}
-  llvm::ArrayRef<std::unique_ptr<Expr>> getElements() const {
-    return elements;
-  }
+  llvm::ArrayRef<std::unique_ptr<Expr>> getElements() const { return elements; }
   static bool classof(const Expr *e) { return e->getKind() == Kind::List; }
 
 private:

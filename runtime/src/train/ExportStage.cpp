@@ -3,22 +3,23 @@
 // format = native copies a checkpoint stage's model.safetensors and
 // config.json into the directory `path` (relative paths resolve against the
 // working directory), each written atomically; a pretrained model input
-// ({"model": NAME}) is loaded from its source and written the same way. format = hf writes a Hugging
-// Face directory (exportHf: config.json in HF's schema, model.safetensors,
-// the pipeline's tokenizer.json and chat template when it has them).
+// ({"model": NAME}) is loaded from its source and written the same way.
+// format = hf writes a Hugging Face directory (exportHf: config.json in HF's
+// schema, model.safetensors, the pipeline's tokenizer.json and chat template
+// when it has them).
 //
 //===----------------------------------------------------------------------===//
 
 #include "StageConfig.h"
 #include "StageSupport.h"
+#include "r1fmt/Gguf.h"
+#include "r1fmt/GgufHf.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
 #include "r1rt/model/Checkpoint.h"
 #include "r1rt/model/Pretrained.h"
-#include "r1rt/store/Safetensors.h"
-#include "r1fmt/Gguf.h"
-#include "r1fmt/GgufHf.h"
 #include "r1rt/store/ArtifactStore.h"
+#include "r1rt/store/Safetensors.h"
 
 #include <filesystem>
 #include <fstream>

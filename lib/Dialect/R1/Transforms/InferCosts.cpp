@@ -64,8 +64,8 @@ struct InferCostsPass : public r1::impl::InferCostsPassBase<InferCostsPass> {
   void annotateLora(Operation *op, Builder &b) {
     DictionaryAttr lora = getDict(getResolvedConfig(op), "lora");
     ModelOp model = lora ? getRootModel(op->getOperand(0)) : ModelOp();
-    auto targets = lora ? dyn_cast_or_null<ArrayAttr>(lora.get("targets"))
-                        : ArrayAttr();
+    auto targets =
+        lora ? dyn_cast_or_null<ArrayAttr>(lora.get("targets")) : ArrayAttr();
     if (!model || !targets)
       return;
     SmallVector<StringRef> names;

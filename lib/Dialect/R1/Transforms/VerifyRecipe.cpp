@@ -122,10 +122,10 @@ struct VerifyRecipePass
       auto model = p.getModel().getDefiningOp<ModelOp>();
       if (!model || model.getSource())
         return success();
-      InFlightDiagnostic diag =
-          op->emitError() << "model '" << model.getSymName()
-                          << "' is used as a checkpoint but has random "
-                             "weights (no hf(...) or gguf(...) source)";
+      InFlightDiagnostic diag = op->emitError()
+                                << "model '" << model.getSymName()
+                                << "' is used as a checkpoint but has random "
+                                   "weights (no hf(...) or gguf(...) source)";
       diag.attachNote(model.getLoc())
           << "train it first: pretrain(" << model.getSymName() << ", DATA)";
       return diag;
