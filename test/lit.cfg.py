@@ -60,11 +60,13 @@ if smollm2:
     config.substitutions.append(("%smollm2_gguf", smollm2))
     config.substitutions.append(("%smollm2", smollm2))
 
-# transformers in the .venv, to write tiny Hugging Face model directories.
-try:
-    if subprocess.run([config.r1c_python, "-c", "import importlib.util, sys; "
-                       "sys.exit(importlib.util.find_spec('transformers') is None)"],
-                      timeout=60).returncode == 0:
-        config.available_features.add("transformers")
-except (OSError, subprocess.SubprocessError):
-    pass
+# transformers in the .venv, to write tiny Hugging Face model directories;
+# peft, the LoRA oracle.
+for module in ["transformers", "peft"]:
+    try:
+        if subprocess.run([config.r1c_python, "-c", "import importlib.util, sys; "
+                           "sys.exit(importlib.util.find_spec('%s') is None)" % module],
+                          timeout=60).returncode == 0:
+            config.available_features.add(module)
+    except (OSError, subprocess.SubprocessError):
+        pass

@@ -84,6 +84,13 @@ const Expr *CallExpr::getArgValue(llvm::StringRef n) const {
   return a ? a->value.get() : nullptr;
 }
 
+const Expr *BlockExpr::getFieldValue(llvm::StringRef n) const {
+  for (const Arg &a : fields)
+    if (a.name == n)
+      return a.value.get();
+  return nullptr;
+}
+
 const Decl *Pipeline::lookup(llvm::StringRef n) const {
   for (const auto &d : decls)
     if (!llvm::isa<SettingDecl, EvalDecl, TokenizerDecl>(d.get()) &&

@@ -114,12 +114,25 @@ void Dumper::expr(const Expr *e) {
     os << ")";
     return;
   }
+  case Expr::Kind::List:
+    os << "[";
+    llvm::interleaveComma(llvm::cast<ListExpr>(e)->getElements(), os,
+                          [&](const auto &x) { expr(x.get()); });
+    os << "]";
+    return;
+  case Expr::Kind::Block: {
+    auto *b = llvm::cast<BlockExpr>(e);
+    os << b->getName() << " { ";
+    args(b->getFields());
+    os << " }";
+    return;
+  }
   }
 }
 
 void Dumper::args(llvm::ArrayRef<Arg> as) {
   llvm::interleaveComma(as, os, [&](const Arg &a) {
-    if (!a.name.empty())
+    if (!a.name.empty() && !llvm::isa<BlockExpr>(a.value.get()))
       os << a.name << " = ";
     expr(a.value.get());
   });

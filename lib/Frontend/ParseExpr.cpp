@@ -17,7 +17,8 @@ using mlir::LogicalResult;
 using mlir::success;
 
 /// args ::= '(' [arg (',' arg)*] ')'
-/// arg ::= [word '='] expr
+/// arg ::= [word '='] expr | word '{' (word '=' expr)* '}'
+/// A block argument (`lora { rank = 8 }`) is the argument named after it.
 LogicalResult Parser::parseArgs(std::vector<Arg> &args, unsigned &depth) {
   consume(); // '('
   if (tok.is(Token::r_paren)) {
@@ -28,8 +29,8 @@ LogicalResult Parser::parseArgs(std::vector<Arg> &args, unsigned &depth) {
     mlir::Location at = loc();
     std::string name;
     if (tok.isWord()) {
-      // Look ahead for `name =` without consuming on a plain expression:
-      // a word followed by '=' is a named argument.
+      // Look ahead for `name =` or `name {` without consuming on a plain
+      // expression.
       Token saved = tok;
       Lexer savedLexer = lexer;
       consume();
@@ -38,6 +39,21 @@ LogicalResult Parser::parseArgs(std::vector<Arg> &args, unsigned &depth) {
       if (tok.is(Token::equal)) {
         name = saved.getSpelling().str();
         consume();
+      } else if (tok.is(Token::l_brace)) {
+        name = saved.getSpelling().str();
+        consume();
+        std::vector<Arg> fields;
+        if (failed(parseFields(fields, nullptr, "block '" + name + "'")))
+          return failure();
+        args.push_back(
+            Arg{name, std::make_unique<BlockExpr>(at, name, std::move(fields)),
+                at});
+        depth = std::max(depth, 3u);
+        if (tok.is(Token::comma)) {
+          consume();
+          continue;
+        }
+        return expect(Token::r_paren, "to close the argument list");
       } else {
         tok = saved;
         lexer = savedLexer;
@@ -252,10 +268,29 @@ FailureOr<ParsedExpr> Parser::parseNumber() {
 }
 
 /// primary ::= number | string | 'true' | 'false' | '(' expr ')'
-///           | dotted-name [args]
+///           | '[' [expr (',' expr)*] ']' | dotted-name [args]
 FailureOr<ParsedExpr> Parser::parsePrimary() {
   mlir::Location at = loc();
   switch (tok.getKind()) {
+  case Token::l_square: {
+    consume();
+    std::vector<std::unique_ptr<Expr>> elements;
+    unsigned depth = 1;
+    while (tok.isNot(Token::r_square)) {
+      auto element = parseExpr();
+      if (failed(element))
+        return failure();
+      depth = std::max(depth, element->depth + 1);
+      elements.push_back(std::move(element->expr));
+      if (tok.isNot(Token::comma))
+        break;
+      consume();
+    }
+    if (failed(expect(Token::r_square, "to close the list")))
+      return failure();
+    return ParsedExpr{std::make_unique<ListExpr>(at, std::move(elements)),
+                      depth};
+  }
   case Token::integer:
   case Token::floating:
     return parseNumber();

@@ -27,6 +27,14 @@ namespace r1 {
 /// "a model", "a reject_sample stage, which produces a dataset", ...
 std::string describeRef(const ast::Decl *decl);
 
+/// True for a pretrained model (`hf(...)`, `gguf(...)`), whose weights may be
+/// used wherever a checkpoint is expected.
+bool isPretrained(const ast::Decl *decl);
+
+/// Attaches "train it first: pretrain(NAME, DATA)" to an error about a
+/// random-init model used as a checkpoint.
+void noteTrainFirst(mlir::InFlightDiagnostic &diag, const ast::NameExpr &name);
+
 /// Checks one pipeline in place.
 class Sema {
 public:
@@ -61,6 +69,10 @@ private:
                                  llvm::StringRef what);
   mlir::LogicalResult checkRef(ast::Arg &arg, const ParamSignature &param,
                                llvm::StringRef what);
+  /// A Words argument: `[a, b]`, non-empty, words of `param.choices`, no
+  /// repeats.
+  mlir::LogicalResult checkWords(ast::Expr &value, const ParamSignature &param,
+                                 llvm::StringRef argDesc);
   mlir::LogicalResult checkRewardExpr(ast::Expr &expr);
   mlir::LogicalResult checkPredicate(ast::Expr &expr);
   /// An inline dataset call (`mix(...)`) or a dataset declaration's source.
@@ -98,6 +110,9 @@ private:
   void checkReward(ast::RewardDecl &decl);
   void checkLoss(ast::LossDecl &decl);
   void checkStage(ast::StageDecl &decl);
+  /// `lora { ... }` of sft/grpo (SemaLora.cpp): every target is a
+  /// projection of the stage's model and the rank fits each one.
+  void checkLora(ast::StageDecl &decl, const ast::BlockExpr &lora);
   void checkEval(ast::EvalDecl &decl);
   /// Warns when a file named by the pipeline does not exist.
   void checkFileExists(const ast::Arg *pathArg, llvm::StringRef what);

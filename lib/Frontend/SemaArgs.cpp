@@ -215,6 +215,20 @@ LogicalResult Sema::normalize(std::vector<Arg> &args, const Signature &sig,
     }
     seenNamed = true;
     const ParamSignature *p = sig.find(arg.name);
+    if (llvm::isa<BlockExpr>(arg.value.get()) &&
+        (!p || p->type != ParamType::Block)) {
+      std::vector<llvm::StringRef> blocks;
+      for (const ParamSignature &q : sig.params)
+        if (q.type == ParamType::Block)
+          blocks.push_back(q.name);
+      error(arg.loc,
+            "unknown block '" + arg.name + "' in " + what +
+                (blocks.empty() ? "; it takes no block arguments"
+                                : "; it takes " + llvm::join(blocks, ", ") +
+                                      didYouMean(arg.name, blocks)));
+      ok = false;
+      continue;
+    }
     if (!p) {
       std::vector<llvm::StringRef> names;
       for (const ParamSignature &q : sig.params)
@@ -391,6 +405,20 @@ LogicalResult Sema::checkValue(Arg &arg, const ParamSignature &param,
     return normalize(call->getArgsMutable(), getBiasSignature(), call->getLoc(),
                      "bias");
   }
+  case ParamType::Words:
+    return checkWords(*value, param, argDesc);
+  case ParamType::Block: {
+    auto *block = llvm::dyn_cast<BlockExpr>(value);
+    const Signature *fields = lookupBlockArg(param.name);
+    if (!block || !fields) {
+      error(value->getLoc(), argDesc + " is a block; write " + param.name +
+                                 " { field = value ... }");
+      return failure();
+    }
+    return normalize(
+        block->getFieldsMutable(), *fields, block->getLoc(),
+        ("the " + llvm::Twine(param.name) + " block of " + what).str());
+  }
   case ParamType::ModelOrCkpt:
   case ParamType::Checkpoint:
   case ParamType::Dataset:
@@ -398,6 +426,55 @@ LogicalResult Sema::checkValue(Arg &arg, const ParamSignature &param,
     return checkRef(arg, param, argDesc);
   }
   return success();
+}
+
+LogicalResult Sema::checkWords(Expr &value, const ParamSignature &param,
+                               llvm::StringRef argDesc) {
+  llvm::SmallVector<llvm::StringRef> choices;
+  llvm::StringRef(param.choices).split(choices, '|');
+  std::string list = llvm::join(choices, ", ");
+  auto *words = llvm::dyn_cast<ListExpr>(&value);
+  if (!words) {
+    error(value.getLoc(), argDesc + " expects a list of words like [" +
+                              choices.front() + ", " + choices.back() + "]");
+    return failure();
+  }
+  if (words->getElements().empty()) {
+    error(value.getLoc(), argDesc + " must list at least one of " + list);
+    return failure();
+  }
+  bool ok = true;
+  llvm::StringMap<mlir::Location> seen;
+  for (const auto &element : words->getElements()) {
+    auto *name = llvm::dyn_cast<NameExpr>(element.get());
+    if (!name) {
+      error(element->getLoc(),
+            argDesc + " lists words; expected one of " + list);
+      ok = false;
+      continue;
+    }
+    if (!llvm::is_contained(choices, name->getName())) {
+      error(name->getLoc(), "invalid value '" + name->getName() + "' in " +
+                                argDesc + "; expected one of " + list +
+                                didYouMean(name->getName(), choices));
+      ok = false;
+      continue;
+    }
+    auto [it, inserted] = seen.try_emplace(name->getName(), name->getLoc());
+    if (!inserted) {
+      error(name->getLoc(),
+            "'" + name->getName() + "' is listed twice in " + argDesc)
+              .attachNote(it->second)
+          << "first listed here";
+      ok = false;
+      continue;
+    }
+    name->resolveToSymbol();
+    name->setType(Expr::Type::Symbol);
+  }
+  if (ok)
+    value.setType(Expr::Type::Symbol);
+  return mlir::success(ok);
 }
 
 std::string r1::describeRef(const Decl *decl) {
@@ -413,6 +490,18 @@ std::string r1::describeRef(const Decl *decl) {
   }
   std::string kind = describe(decl->getKind()).str();
   return "a " + kind;
+}
+
+bool r1::isPretrained(const Decl *decl) {
+  auto *model = llvm::dyn_cast_or_null<ModelDecl>(decl);
+  return model && model->getSourceCall();
+}
+
+void r1::noteTrainFirst(mlir::InFlightDiagnostic &diag, const NameExpr &name) {
+  diag.attachNote(name.getLoc())
+      << "'" << name.getName()
+      << "' has random weights; train it first: pretrain(" << name.getName()
+      << ", DATA), or declare a pretrained model with hf(...) or gguf(...)";
 }
 
 LogicalResult Sema::checkRef(Arg &arg, const ParamSignature &param,
@@ -449,7 +538,7 @@ LogicalResult Sema::checkRef(Arg &arg, const ParamSignature &param,
     ok = type == Expr::Type::Model || type == Expr::Type::Checkpoint;
     break;
   case ParamType::Checkpoint:
-    ok = type == Expr::Type::Checkpoint;
+    ok = type == Expr::Type::Checkpoint || isPretrained(decl);
     break;
   case ParamType::Dataset:
     ok = type == Expr::Type::Dataset;
@@ -469,9 +558,7 @@ LogicalResult Sema::checkRef(Arg &arg, const ParamSignature &param,
       diag.attachNote(decl->getLoc())
           << "'" << name->getName() << "' is defined here";
     if (type == Expr::Type::Model && param.type == ParamType::Checkpoint)
-      diag.attachNote(value->getLoc())
-          << "train the model first, e.g. with pretrain(" << name->getName()
-          << ", DATA)";
+      noteTrainFirst(diag, *name);
     return failure();
   }
   if (param.type == ParamType::Dataset && param.needCaps) {

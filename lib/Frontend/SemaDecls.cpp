@@ -325,6 +325,8 @@ void Sema::checkStage(StageDecl &decl) {
     if (teacher)
       checkDistillTokenizers(decl);
   }
+  if (auto *lora = llvm::dyn_cast_or_null<BlockExpr>(call.getArgValue("lora")))
+    checkLora(decl, *lora);
 }
 
 void Sema::checkEval(EvalDecl &decl) {
@@ -333,11 +335,14 @@ void Sema::checkEval(EvalDecl &decl) {
     const Decl *d = resolve(name);
     if (!d)
       continue;
-    if (name.getType() != Expr::Type::Checkpoint) {
-      error(name.getLoc(), "eval needs checkpoints, but '" + name.getName() +
-                               "' is " + describeRef(d))
-              .attachNote(d->getLoc())
+    if (name.getType() != Expr::Type::Checkpoint && !isPretrained(d)) {
+      auto diag =
+          error(name.getLoc(), "eval needs checkpoints, but '" +
+                                   name.getName() + "' is " + describeRef(d));
+      diag.attachNote(d->getLoc())
           << "'" << name.getName() << "' is defined here";
+      if (name.getType() == Expr::Type::Model)
+        noteTrainFirst(diag, name);
     }
   }
   NameExpr &ds = *decl.getDataset();

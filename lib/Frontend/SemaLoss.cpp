@@ -56,6 +56,8 @@ LogicalResult LossChecker::check(Expr &e) {
   case Expr::Kind::String:
   case Expr::Kind::Range:
   case Expr::Kind::Ratio:
+  case Expr::Kind::List:
+  case Expr::Kind::Block:
     error(e.getLoc(), "only numbers, parameters and lets may appear in a "
                       "loss body; it computes one number per token");
     return failure();

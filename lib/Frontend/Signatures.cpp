@@ -1,9 +1,9 @@
 //===- Signatures.cpp - The table of .r1p call and block signatures -------===//
 //
-// Stages, datasets, rewards, settings and model blocks come from
-// r1/Dialect/R1/Params.def; tokenizers and model sources, which the dialect
-// has no schema for, are declared here. docs/language.md's tables are
-// generated from these tables by r1c-docgen.
+// Stages, datasets, rewards, settings, model blocks and block arguments
+// (lora) come from r1/Dialect/R1/Params.def; tokenizers and model sources,
+// which the dialect has no schema for, are declared here. docs/language.md's
+// tables are generated from these tables by r1c-docgen.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +41,7 @@ constexpr P sym(const char *n, const char *def, const char *choices,
 #define R1_REWARD(ID, NAME, DOC) const P reward##ID##Params[] = {
 #define R1_SETTINGS(ID, NAME, DOC) const P settings##ID##Params[] = {
 #define R1_MODEL(ID, NAME, DOC) const P model##ID##Params[] = {
+#define R1_BLOCK(ID, NAME, DOC) const P block##ID##Params[] = {
 #define R1_END };
 #define R1_POS(NAME, TYPE, CAPS, DOC) pos(#NAME, T::TYPE, ast::Cap##CAPS, DOC),
 #define R1_VARIADIC(NAME, TYPE, DOC)                                           \
@@ -50,6 +51,10 @@ constexpr P sym(const char *n, const char *def, const char *choices,
 #define R1_OPT(NAME, TYPE, DEFAULT, CONSTRAINT, DOC)                           \
   opt(#NAME, T::TYPE, DEFAULT, C::CONSTRAINT, DOC),
 #define R1_SYM(NAME, DEFAULT, CHOICES, DOC) sym(#NAME, DEFAULT, CHOICES, DOC),
+#define R1_WORDS(NAME, CHOICES, DOC)                                           \
+  {#NAME, T::Words, true, false, false, nullptr, CHOICES, C::None, 0, DOC},
+#define R1_BLOCKARG(NAME, DOC)                                                 \
+  {#NAME, T::Block, false, false, false, nullptr, nullptr, C::None, 0, DOC},
 #include "r1/Dialect/R1/Params.def"
 
 const StageSignature stageSigs[] = {
@@ -72,6 +77,11 @@ const Signature rewardSigs[] = {
 #define R1_SETTINGS(ID, NAME, DOC)                                             \
   const Signature settings##ID##Sig = {NAME, settings##ID##Params, DOC};
 #include "r1/Dialect/R1/Params.def"
+
+const Signature blockSigs[] = {
+#define R1_BLOCK(ID, NAME, DOC) {NAME, block##ID##Params, DOC},
+#include "r1/Dialect/R1/Params.def"
+};
 
 //===--- Tokenizers, model sources, bias ----------------------------------===//
 
@@ -139,6 +149,10 @@ llvm::ArrayRef<Signature> r1::getModelSourceSignatures() {
 const Signature &r1::getSettingsSignature() { return settingsPipelineSig; }
 const Signature &r1::getEvalSettingsSignature() { return settingsEvalSig; }
 const Signature &r1::getBiasSignature() { return biasSig; }
+
+const Signature *r1::lookupBlockArg(llvm::StringRef name) {
+  return lookup(blockSigs, name);
+}
 
 const Signature *r1::lookupModelBlock(llvm::StringRef name) {
   return lookup(modelSigs, name);

@@ -3,6 +3,7 @@
 #include "r1/MLIRGen/MLIRGen.h"
 #include "r1/Dialect/R1/R1Ops.h"
 #include "r1/Dialect/R1/R1Schema.h"
+#include "r1/Frontend/Signatures.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -44,6 +45,8 @@ private:
   MLIRContext &ctx;
   OpBuilder b;
   llvm::DenseMap<const Decl *, Value> values;
+  /// The r1.pretrained checkpoint of each model used as one.
+  llvm::DenseMap<Value, Value> pretrained;
   Value tokenizer;
   SmallVector<Operation *> builtinLosses;
   unsigned evalCount = 0;
@@ -67,6 +70,24 @@ private:
       return b.getI64ArrayAttr({r->getLo(), r->getHi()});
     if (auto *r = dyn_cast<RatioExpr>(e))
       return b.getI64ArrayAttr(r->getParts());
+    if (auto *l = dyn_cast<ListExpr>(e)) {
+      SmallVector<Attribute> elements;
+      for (const auto &x : l->getElements())
+        if (Attribute a = attr(x.get()))
+          elements.push_back(a);
+        else
+          return nullptr;
+      return b.getArrayAttr(elements);
+    }
+    if (auto *blk = dyn_cast<BlockExpr>(e)) {
+      SmallVector<NamedAttribute> fields;
+      for (const Arg &a : blk->getFields())
+        if (Attribute v = attr(a.value.get()))
+          fields.push_back(b.getNamedAttr(a.name, v));
+        else
+          return nullptr;
+      return b.getDictionaryAttr(fields);
+    }
     if (auto *u = dyn_cast<UnaryExpr>(e))
       if (u->getOp() == UnaryExpr::Op::Neg) {
         Attribute inner = attr(u->getOperand());
@@ -574,6 +595,19 @@ private:
     return cast<CkptType>(v.getType()).getArch();
   }
 
+  /// Weights where a checkpoint is expected: a model value (a pretrained
+  /// one; Sema refuses the others) goes through one r1.pretrained per model.
+  Value asCheckpoint(Value weights, Location loc) {
+    auto model = dyn_cast<ModelType>(weights.getType());
+    if (!model)
+      return weights;
+    Value &ckpt = pretrained[weights];
+    if (!ckpt)
+      ckpt = PretrainedOp::create(b, loc, CkptType::get(&ctx, model.getArch()),
+                                  weights);
+    return ckpt;
+  }
+
   LogicalResult genStage(const StageDecl &d) {
     const CallExpr &call = *d.getCall();
     Location loc = d.getLoc();
@@ -621,6 +655,9 @@ private:
                                : value(arg);
       if (failed(v))
         return failure();
+      const ParamSignature *param = d.signature->sig.find(arg);
+      if (param && param->type == ParamType::Checkpoint)
+        *v = asCheckpoint(*v, call.getArgValue(arg)->getLoc());
       ops.push_back(*v);
     }
     auto cfg = config(call, operandArgs);
@@ -664,7 +701,7 @@ private:
       auto v = lookup(n.get());
       if (failed(v))
         return failure();
-      models.push_back(*v);
+      models.push_back(asCheckpoint(*v, n->getLoc()));
     }
     auto data = lookup(d.getDataset());
     if (failed(data))

@@ -43,12 +43,13 @@ json::Value r1::attrToJson(Attribute attr) {
 
 namespace {
 /// A reference to what defines an input: `{"stage": "cold"}`,
-/// `{"model": "base"}` or `{"dataset": "corpus"}`.
+/// `{"model": "base"}` (also for a pretrained model's r1.pretrained
+/// checkpoint) or `{"dataset": "corpus"}`.
 json::Value ref(Value v) {
   Operation *def = v.getDefiningOp();
-  StringRef kind = isa<ModelOp>(def)     ? "model"
-                   : isa<DatasetOp>(def) ? "dataset"
-                                         : "stage";
+  StringRef kind = isa<ModelOp, PretrainedOp>(def) ? "model"
+                   : isa<DatasetOp>(def)           ? "dataset"
+                                                   : "stage";
   return json::Object{{kind, getDefName(v)}};
 }
 

@@ -5,7 +5,8 @@
 //
 // A generated table sits between `<!-- r1c-docgen: WHAT -->` and
 // `<!-- r1c-docgen end -->`, where WHAT is `stage NAME`, `dataset NAME`,
-// `model NAME` (deepseek, dense, mla, moe, yarn), `settings` or `eval`. The
+// `model NAME` (deepseek, dense, mla, moe, yarn), `block NAME` (lora),
+// `settings` or `eval`. The
 // rows come from the front end's signature tables
 // (include/r1/Frontend/Signatures.h, which expand r1/Dialect/R1/Params.def),
 // so the docs cannot drift from the compiler.
@@ -52,11 +53,15 @@ static std::string renderTable(const Signature &sig) {
                     "|---|---|---|---|---|---|\n";
   for (const ParamSignature &p : sig.params) {
     std::string kind = getName(p.type);
-    if (p.type == ParamType::Symbol) {
-      llvm::SmallVector<llvm::StringRef> choices;
+    llvm::SmallVector<llvm::StringRef> choices;
+    if (p.choices)
       llvm::StringRef(p.choices).split(choices, '|');
+    if (p.type == ParamType::Symbol)
       kind = "one of `" + llvm::join(choices, "`, `") + "`";
-    }
+    else if (p.type == ParamType::Words)
+      kind = "list of `" + llvm::join(choices, "`, `") + "`";
+    else if (p.type == ParamType::Block)
+      kind = "block `" + std::string(p.name) + " { ... }`";
     std::string how = p.positional ? "positional, " : "";
     if (p.variadic)
       how += "variadic, ";
@@ -83,6 +88,8 @@ static const Signature *findSignature(llvm::StringRef what) {
     return lookup(getDatasetSignatures(), name);
   if (group == "model")
     return lookupModelBlock(name);
+  if (group == "block")
+    return lookupBlockArg(name);
   if (group == "settings" && name.empty())
     return &getSettingsSignature();
   if (group == "eval" && name.empty())
@@ -128,7 +135,7 @@ int main(int argc, char **argv) {
     if (!sig)
       return fail(inputPath + ":" + llvm::Twine(line) + ": unknown table '" +
                   what + "' (stage NAME, dataset NAME, model NAME, " +
-                  "settings, eval)");
+                  "block NAME, settings, eval)");
     size_t end = rest.find(kEnd, eol);
     if (end == llvm::StringRef::npos)
       return fail(inputPath + ":" + llvm::Twine(line) + ": no '" + kEnd +

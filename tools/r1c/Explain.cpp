@@ -5,6 +5,7 @@
 
 #include "r1/Dialect/R1/ModelMath.h"
 #include "r1/Dialect/R1/Passes.h"
+#include "r1/Dialect/R1/R1Schema.h"
 #include "r1/Dialect/R1/RecipeAnalysis.h"
 
 #include "llvm/Support/Format.h"
@@ -108,10 +109,10 @@ LogicalResult driver::runExplain(llvm::SourceMgr &sourceMgr,
         continue;
       std::string inputs;
       for (Value v : op.getOperands()) {
-        Operation *def = v.getDefiningOp();
-        if (!def || !def->getAttrOfType<StringAttr>("sym_name"))
+        StringRef name = getDefName(v); // a pretrained model's own name
+        if (name == "?")
           continue; // reward expressions
-        inputs += (inputs.empty() ? "" : ", ") + getDefName(v).str();
+        inputs += (inputs.empty() ? "" : ", ") + name.str();
       }
       double flops = double(intAttr(&op, "r1.flops"));
       rows.push_back({op.getAttrOfType<StringAttr>("sym_name").str(),
@@ -120,6 +121,43 @@ LogicalResult driver::runExplain(llvm::SourceMgr &sourceMgr,
                       human(intAttr(&op, "r1.tokens")), human(flops)});
     }
     printTable(os, rows, 4);
+
+    // LoRA stages train only their adapters.
+    rows = {{"stage", "rank", "alpha", "targets", "adapters", "trainable",
+             "of model"}};
+    for (Operation &op : p.getBodyBlock()) {
+      DictionaryAttr lora = isStageOp(&op)
+                                ? getDict(getResolvedConfig(&op), "lora")
+                                : DictionaryAttr();
+      if (!lora)
+        continue;
+      std::string targets;
+      if (auto arr = dyn_cast_or_null<ArrayAttr>(lora.get("targets")))
+        for (Attribute t : arr)
+          if (auto s = dyn_cast<StringAttr>(t))
+            targets += (targets.empty() ? "" : ",") + s.getValue().str();
+      int64_t trainable = intAttr(&op, "r1.trainable_params");
+      ModelOp model = getRootModel(op.getOperand(0));
+      int64_t total = model ? intAttr(model, "r1.params") : -1;
+      std::string share = "-";
+      if (trainable >= 0 && total > 0) {
+        share.clear();
+        llvm::raw_string_ostream s(share);
+        s << llvm::format("%.2f%%", 100.0 * double(trainable) / double(total));
+      }
+      std::string alpha;
+      llvm::raw_string_ostream(alpha)
+          << llvm::format("%g", getFloat(lora, "alpha"));
+      int64_t adapters = intAttr(&op, "r1.lora_adapters");
+      rows.push_back({op.getAttrOfType<StringAttr>("sym_name").str(),
+                      std::to_string(getInt(lora, "rank")), alpha, targets,
+                      adapters < 0 ? "-" : std::to_string(adapters),
+                      human(double(trainable)), share});
+    }
+    if (rows.size() > 1) {
+      os << "\nLoRA stages (trainable parameters: the adapters only):\n";
+      printTable(os, rows, 4);
+    }
   }
   return success();
 }

@@ -54,7 +54,9 @@ public:
     Ratio,
     Unary,
     Binary,
-    Call
+    Call,
+    List,
+    Block
   };
 
   /// The type Sema computes for an expression in a stage/dataset argument or
@@ -286,6 +288,38 @@ public:
 private:
   std::string callee;
   std::vector<Arg> args;
+};
+
+/// A list of expressions, `[q, k, v]` (a Words argument: bare words).
+class ListExpr : public Expr {
+public:
+  ListExpr(mlir::Location loc, std::vector<std::unique_ptr<Expr>> elements)
+      : Expr(Kind::List, loc), elements(std::move(elements)) {}
+  llvm::ArrayRef<std::unique_ptr<Expr>> getElements() const { return elements; }
+  static bool classof(const Expr *e) { return e->getKind() == Kind::List; }
+
+private:
+  std::vector<std::unique_ptr<Expr>> elements;
+};
+
+/// A block argument of a call, `lora { rank = 16  alpha = 32 }`: the value
+/// of the argument named after the block. After Sema its fields follow the
+/// block's signature order (like a call's arguments).
+class BlockExpr : public Expr {
+public:
+  BlockExpr(mlir::Location loc, std::string name, std::vector<Arg> fields)
+      : Expr(Kind::Block, loc), name(std::move(name)),
+        fields(std::move(fields)) {}
+  llvm::StringRef getName() const { return name; }
+  llvm::ArrayRef<Arg> getFields() const { return fields; }
+  std::vector<Arg> &getFieldsMutable() { return fields; }
+  /// The value of the field called `name`, or null.
+  const Expr *getFieldValue(llvm::StringRef name) const;
+  static bool classof(const Expr *e) { return e->getKind() == Kind::Block; }
+
+private:
+  std::string name;
+  std::vector<Arg> fields;
 };
 
 //===----------------------------------------------------------------------===//

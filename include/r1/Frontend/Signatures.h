@@ -32,7 +32,7 @@ struct ParamSignature {
   /// Default in .r1p syntax (a number, a word, a string, a range `lo..hi`,
   /// `bias(RATE)`, a loss name), or null: absent unless written.
   const char *defaultValue;
-  /// Symbol choices separated by '|'.
+  /// Symbol and Words choices separated by '|'.
   const char *choices;
   Constraint constraint;
   /// Dataset parameters: the DataCaps bits the dataset must have.
@@ -75,6 +75,9 @@ const Signature &getSettingsSignature();
 const Signature &getEvalSettingsSignature();
 /// Model blocks: "deepseek", "dense", and sub-blocks "mla", "moe", "yarn".
 const Signature *lookupModelBlock(llvm::StringRef name);
+/// The fields of a block argument (`lora { ... }` of sft and grpo), by the
+/// parameter's name; null when absent.
+const Signature *lookupBlockArg(llvm::StringRef name);
 /// `bias(rate)` for moe balance.
 const Signature &getBiasSignature();
 

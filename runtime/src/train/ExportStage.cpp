@@ -2,9 +2,11 @@
 //
 // format = native copies a checkpoint stage's model.safetensors and
 // config.json into the directory `path` (relative paths resolve against the
-// working directory), each written atomically. format = hf writes a Hugging
-// Face directory (exportHf: config.json in HF's schema, model.safetensors,
-// the pipeline's tokenizer.json and chat template when it has them).
+// working directory), each written atomically; a pretrained model input
+// ({"model": NAME}) is loaded from its source and written the same way.
+// format = hf writes a Hugging Face directory (exportHf: config.json in HF's
+// schema, model.safetensors, the pipeline's tokenizer.json and chat template
+// when it has them).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,8 +14,10 @@
 #include "StageSupport.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
+#include "r1rt/model/Checkpoint.h"
 #include "r1rt/model/Pretrained.h"
 #include "r1rt/store/ArtifactStore.h"
+#include "r1rt/store/Safetensors.h"
 
 #include <filesystem>
 
@@ -28,9 +32,10 @@ public:
   json run(StageContext &ctx) override {
     const PlanStage &st = ctx.stage;
     const json &ref = st.ref("ckpt");
-    if (!ref.contains("stage"))
-      fail("stage '{}': export needs a checkpoint stage as its input", st.name);
-    const StageArtifact &src = ctx.inputs.at(refName(ref));
+    if (!ref.contains("stage") && !ref.contains("model"))
+      fail("stage '{}': export needs a checkpoint stage or a pretrained model "
+           "as its input",
+           st.name);
     const ExportConfig config = ExportConfig::read(st);
     const std::string &format = config.format;
     if (format != "native" && format != "hf")
@@ -51,9 +56,19 @@ public:
     std::filesystem::create_directories(dir, ec);
     if (ec)
       fail("stage '{}': cannot create '{}': {}", st.name, dir, ec.message());
+    const std::filesystem::path out(dir);
+    if (ref.contains("model")) {
+      // A pretrained model: its weights as a stage would commit them.
+      LoadedModel m = loadModelRef(ctx, ref, stageSeed(ctx));
+      writeFileAtomic((out / kModelFile).string(),
+                      serializeSafetensors(stateDict(*m.model)));
+      writeFileAtomic((out / kConfigFile).string(),
+                      m.config.toJson().dump(2) + "\n");
+      return {{"files", 2}};
+    }
+    const StageArtifact &src = ctx.inputs.at(refName(ref));
     for (const char *file : {kModelFile, kConfigFile})
-      writeFileAtomic((std::filesystem::path(dir) / file).string(),
-                      src.readCommitted(file));
+      writeFileAtomic((out / file).string(), src.readCommitted(file));
     return {{"files", 2}};
   }
 };

@@ -669,3 +669,42 @@ r1.pipeline @p {
   // expected-error @+1 {{unknown dataset kind 'prefs'; expected text, prompt or pairs}}
   %d = r1.dataset @d task.arith {count = 4} : !r1.dataset<prefs>
 }
+
+// -----
+
+r1.pipeline @p {
+  %t = r1.tokenizer bytes
+  %m = r1.model @m(%t) {dim = 32, layers = 1, heads = 2, ffn = 64} from {format = "hf", path = "/m"} : !r1.model<dense>
+  // expected-error @+1 {{'r1.pretrained' op checkpoint architecture 'deepseek' differs from the model's 'dense'}}
+  %w = r1.pretrained %m : !r1.model<dense> -> !r1.ckpt<deepseek>
+}
+
+// -----
+
+r1.pipeline @p {
+  %t = r1.tokenizer bytes
+  %m = r1.model @m(%t) {dim = 32, layers = 1, heads = 2, ffn = 64} : !r1.model<dense>
+  %d = r1.dataset @d task.arith {count = 4} : !r1.dataset<prompt>
+  // expected-error @+1 {{'r1.sft' op field 'lora.targets' must be a non-empty array of distinct strings of "q", "k", "v", "o", "gate", "up", "down", "q_a", "q_b", "kv_a", "kv_b", got ["q", "q"]}}
+  %s = r1.sft @s(%m, %d) {lora = {rank = 4, alpha = 8.0, targets = ["q", "q"]}} : (!r1.model<dense>, !r1.dataset<prompt>) -> !r1.ckpt<dense>
+}
+
+// -----
+
+r1.pipeline @p {
+  %t = r1.tokenizer bytes
+  %m = r1.model @m(%t) {dim = 32, layers = 1, heads = 2, ffn = 64} : !r1.model<dense>
+  %d = r1.dataset @d task.arith {count = 4} : !r1.dataset<prompt>
+  // expected-error @+1 {{'r1.sft' op missing required field 'lora.rank'}}
+  %s = r1.sft @s(%m, %d) {lora = {alpha = 8.0, targets = ["q"]}} : (!r1.model<dense>, !r1.dataset<prompt>) -> !r1.ckpt<dense>
+}
+
+// -----
+
+r1.pipeline @p {
+  %t = r1.tokenizer bytes
+  %m = r1.model @m(%t) {dim = 32, layers = 1, heads = 2, ffn = 64} : !r1.model<dense>
+  %d = r1.dataset @d task.arith {count = 4} : !r1.dataset<prompt>
+  // expected-error @+1 {{'r1.pretrain' op unknown field 'lora' (known: }}
+  %s = r1.pretrain @s(%m, %d) {lora = {rank = 4, alpha = 8.0, targets = ["q"]}} : (!r1.model<dense>, !r1.dataset<prompt>) -> !r1.ckpt<dense>
+}

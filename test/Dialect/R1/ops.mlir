@@ -80,6 +80,12 @@ r1.pipeline @tiny seed = 17 settings {device = "cpu"} {
   r1.eval @eval(%cold, %small) on %heldout {metrics = [{metric = "pass", at = 1, k = 4}, {metric = "cons", at = 8}]} : (!r1.ckpt<deepseek>, !r1.ckpt<dense>, !r1.dataset<prompt>) -> ()
   // CHECK: r1.export @out(%{{.*}}) {path = "out/final"}
   r1.export @out(%mixed) {path = "out/final"} : (!r1.ckpt<deepseek>) -> ()
+  // CHECK: %[[SMOL:.*]] = r1.model @smol(%{{.*}}) {{.*}} from {format = "hf", path = "/models/smol"} : !r1.model<dense>
+  %smol = r1.model @smol(%tok) {dim = 32, layers = 1, heads = 2, ffn = 64} from {format = "hf", path = "/models/smol"} : !r1.model<dense>
+  // CHECK: %[[W:.*]] = r1.pretrained %[[SMOL]] : !r1.model<dense> -> !r1.ckpt<dense>
+  %smol_w = r1.pretrained %smol : !r1.model<dense> -> !r1.ckpt<dense>
+  // CHECK: r1.export @smol_out(%[[W]])
+  r1.export @smol_out(%smol_w) {path = "out/smol"} : (!r1.ckpt<dense>) -> ()
   // CHECK: r1.tokenizer bytes
   // CHECK: r1.tokenizer hf "tok/tokenizer.json" vocab 1000
 }

@@ -155,6 +155,17 @@ r1.pipeline @format_warning {
 
 // -----
 
+r1.pipeline @pretrained_needs_a_source {
+  %t = r1.tokenizer bytes
+  // expected-note @+1 {{train it first: pretrain(m, DATA)}}
+  %m = r1.model @m(%t) {dim = 16, layers = 1, heads = 2, ffn = 32} : !r1.model<dense>
+  // expected-error @+1 {{model 'm' is used as a checkpoint but has random weights (no hf(...) or gguf(...) source)}}
+  %w = r1.pretrained %m : !r1.model<dense> -> !r1.ckpt<dense>
+  r1.export @out(%w) {path = "out"} : (!r1.ckpt<dense>) -> ()
+}
+
+// -----
+
 // A recipe that satisfies every contract: no diagnostics.
 r1.pipeline @accepted {
   %t = r1.tokenizer chars "0123456789+-*=() \0A<>/thinkaswer"
@@ -168,4 +179,10 @@ r1.pipeline @accepted {
   %s = r1.sft @s(%m, %cot) {} : (!r1.model<dense>, !r1.dataset<prompt>) -> !r1.ckpt<dense>
   %g = r1.grpo @g(%s, %cot, %fmt, %l) {} : (!r1.ckpt<dense>, !r1.dataset<prompt>, !r1.reward, !r1.loss) -> !r1.ckpt<dense>
   r1.eval @e(%g) on %cot {metrics = [{metric = "cons", at = 4}]} : (!r1.ckpt<dense>, !r1.dataset<prompt>) -> ()
+  // A pretrained model's weights where a checkpoint is expected.
+  %p = r1.model @p(%t) {dim = 16, layers = 1, heads = 2, ffn = 32} from {format = "hf", path = "/m"} : !r1.model<dense>
+  %pw = r1.pretrained %p : !r1.model<dense> -> !r1.ckpt<dense>
+  %acc = r1.reward @acc answer_match {}
+  %pg = r1.grpo @pg(%pw, %cot, %acc, %l) {} : (!r1.ckpt<dense>, !r1.dataset<prompt>, !r1.reward, !r1.loss) -> !r1.ckpt<dense>
+  r1.export @out(%pw) {path = "out"} : (!r1.ckpt<dense>) -> ()
 }

@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
 #include <string>
@@ -56,6 +57,26 @@ int64_t kvBytesPerTokenLayer(const ModelDims &d, int64_t bytesPerElem);
 /// KV-cache bytes per token per layer of the equivalent multi-head attention
 /// (full per-head K and V for every head).
 int64_t mhaKvBytesPerTokenLayer(const ModelDims &d, int64_t bytesPerElem);
+
+/// The linear projections of one kind that a LoRA target word names
+/// (`q`, `kv_a`, `gate`, ...): in and out features and how many the model
+/// has. Dense: q k v o gate up down per layer. Deepseek: q (q_rank = 0) or
+/// q_a and q_b, kv_a, kv_b, o per layer, and gate up down for the dense
+/// layers' FFN, each routed expert and the shared experts (one entry per
+/// shape).
+struct LoraProjection {
+  const char *target;
+  int64_t in = 0, out = 0, count = 0;
+};
+llvm::SmallVector<LoraProjection> getLoraProjections(const ModelDims &d);
+
+/// What a LoRA stage trains: adapted layers and adapter parameters
+/// (rank * (in + out) per adapted layer).
+struct LoraCost {
+  int64_t adapters = 0, params = 0;
+};
+LoraCost getLoraCost(const ModelDims &d, int64_t rank,
+                     llvm::ArrayRef<llvm::StringRef> targets);
 
 } // namespace r1
 

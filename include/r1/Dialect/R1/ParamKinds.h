@@ -17,8 +17,11 @@ namespace r1 {
 // ModelOrCkpt (a model for fresh weights, or a checkpoint-producing stage),
 // Checkpoint, Dataset (a dataset, an inline `mix(...)` or a reject_sample
 // stage), Reward (a reward or a weighted sum `a + 0.1 * b`), Predicate (a
-// condition over rewards: `a == 1 and b >= 0.5`), Loss (a loss name) and
-// Balance (moe's `bias(rate)` or `none`).
+// condition over rewards: `a == 1 and b >= 0.5`), Loss (a loss name),
+// Balance (moe's `bias(rate)` or `none`), Words (a list of words from
+// `choices`, `[q, v]`, non-empty and without repeats) and Block (a block
+// argument `NAME { field = value ... }` whose fields are the R1_BLOCK
+// signature NAME of Params.def).
 #define R1_PARAM_TYPES(X)                                                      \
   X(Int, "an integer")                                                         \
   X(Float, "a number")                                                         \
@@ -33,7 +36,9 @@ namespace r1 {
   X(Reward, "a reward")                                                        \
   X(Predicate, "a condition on rewards")                                       \
   X(Loss, "a loss")                                                            \
-  X(Balance, "bias(rate) or none")
+  X(Balance, "bias(rate) or none")                                             \
+  X(Words, "a list of words like [q, v]")                                      \
+  X(Block, "a block like lora { ... }")
 
 // X(NAME, description) for every numeric constraint.
 #define R1_CONSTRAINTS(X)                                                      \
@@ -83,14 +88,15 @@ constexpr const char *getName(Constraint c) {
   return "?";
 }
 
-/// True for kinds that are values (numbers, words, strings, ranges), false
-/// for references to other declarations (checkpoints, datasets, rewards,
-/// predicates, losses), which become operands in the IR, and for `balance`.
+/// True for kinds that are values (numbers, words, strings, ranges, word
+/// lists), false for references to other declarations (checkpoints,
+/// datasets, rewards, predicates, losses), which become operands in the IR,
+/// for `balance` and for block arguments (nested dictionaries).
 constexpr bool isValueParam(ParamType type) {
   return type == ParamType::Int || type == ParamType::Float ||
          type == ParamType::Bool || type == ParamType::String ||
          type == ParamType::Symbol || type == ParamType::Range ||
-         type == ParamType::Ratio;
+         type == ParamType::Ratio || type == ParamType::Words;
 }
 
 } // namespace r1

@@ -106,6 +106,31 @@ def R1_ModelOp : R1_Op<"model", [HasParent<"PipelineOp">,
   let hasVerifier = 1;
 }
 
+def R1_PretrainedOp : R1_Op<"pretrained", [HasParent<"PipelineOp">, Pure]> {
+  let summary = "A pretrained model's weights used as a checkpoint";
+  let description = [{
+    The weights a pretrained model (an `r1.model` with a `source`: `hf(...)`
+    or `gguf(...)` in .r1p) brings, typed as a checkpoint of its
+    architecture, so that the stages that take trained weights (sft, grpo,
+    ppo, reject_sample, distill's teacher, eval, export) can start from it
+    with no training stage in between. It is a conversion, not a stage: it
+    has no artifact, the plan names the model (`{"model": NAME}`), and the
+    model's source digest reaches the consumers' artifact keys through the
+    operand. `r1-verify-recipe` refuses it on a model without a source
+    (random initialization), which must be trained first.
+
+    ```mlir
+    %w = r1.pretrained %policy : !r1.model<dense> -> !r1.ckpt<dense>
+    ```
+  }];
+  let arguments = (ins R1_ModelType:$model);
+  let results = (outs R1_CkptType:$result);
+  let assemblyFormat = [{
+    $model attr-dict `:` qualified(type($model)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 def R1_DatasetOp : R1_Op<"dataset", [HasParent<"PipelineOp">,
     DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>]> {
   let summary = "Declares a dataset: a procedural task or a JSONL file";

@@ -29,6 +29,7 @@ enum class FieldKind {
   Enum,      ///< one string of `choices` ("a|b|c")
   Range,     ///< [lo, hi] integers with 1 <= lo <= hi
   Ratio,     ///< array of positive integers
+  Words,     ///< non-empty array of distinct strings of `choices`
   Dict,      ///< nested dictionary described by `sub`
   Metrics,   ///< array of eval metric dictionaries
 };
@@ -42,7 +43,7 @@ struct Field {
   /// The default as MLIR attribute syntax; nullptr marks a required field and
   /// "" an optional field without a default (absent means "none").
   const char *defaultValue;
-  /// For Enum: the allowed strings separated by '|'.
+  /// For Enum and Words: the allowed strings separated by '|'.
   const char *choices = nullptr;
   /// For Dict: the nested schema.
   llvm::ArrayRef<Field> sub = {};

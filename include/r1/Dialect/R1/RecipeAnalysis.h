@@ -16,11 +16,13 @@
 namespace r1 {
 
 /// The model whose weights a model or checkpoint value descends from
-/// (following each training stage's initial weights), or null.
+/// (following each training stage's initial weights and r1.pretrained), or
+/// null.
 ModelOp getRootModel(mlir::Value weights);
 
-/// The stage op or declaration that defines `v`, for messages: its
-/// `sym_name`, or "?" when it has none.
+/// The stage op or declaration that defines `v`, for messages and plan
+/// references: its `sym_name` (a pretrained model's for an r1.pretrained
+/// value), or "?" when it has none.
 llvm::StringRef getDefName(mlir::Value v);
 
 /// The verifiers a reward value reads (through r1.reward.expr), in order,

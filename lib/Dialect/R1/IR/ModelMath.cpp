@@ -120,3 +120,52 @@ int64_t r1::mhaKvBytesPerTokenLayer(const ModelDims &d, int64_t bytes) {
     return d.heads * (d.nopeDim + d.ropeDim + d.vDim) * bytes;
   return 2 * d.heads * d.headDim * bytes;
 }
+
+SmallVector<LoraProjection> r1::getLoraProjections(const ModelDims &d) {
+  int64_t D = d.dim, L = d.layers, H = d.heads;
+  SmallVector<LoraProjection> out;
+  auto add = [&](const char *t, int64_t in, int64_t o, int64_t n) {
+    if (n > 0)
+      out.push_back({t, in, o, n});
+  };
+  auto swiglu = [&](int64_t hidden, int64_t n) {
+    add("gate", D, hidden, n);
+    add("up", D, hidden, n);
+    add("down", hidden, D, n);
+  };
+  if (d.arch == "deepseek") {
+    int64_t qk = d.nopeDim + d.ropeDim;
+    if (d.qRank == 0) {
+      add("q", D, H * qk, L);
+    } else {
+      add("q_a", D, d.qRank, L);
+      add("q_b", d.qRank, H * qk, L);
+    }
+    add("kv_a", D, d.kvRank + d.ropeDim, L);
+    add("kv_b", d.kvRank, H * (d.nopeDim + d.vDim), L);
+    add("o", H * d.vDim, D, L);
+    int64_t dense = std::min(d.denseLayers, L);
+    swiglu(d.ffn, dense);
+    swiglu(d.expertDim, (L - dense) * d.experts);
+    if (d.shared > 0)
+      swiglu(d.shared * d.expertDim, L - dense);
+    return out;
+  }
+  add("q", D, H * d.headDim, L);
+  add("k", D, d.kvHeads * d.headDim, L);
+  add("v", D, d.kvHeads * d.headDim, L);
+  add("o", H * d.headDim, D, L);
+  swiglu(d.ffn, L);
+  return out;
+}
+
+LoraCost r1::getLoraCost(const ModelDims &d, int64_t rank,
+                         ArrayRef<StringRef> targets) {
+  LoraCost cost;
+  for (const LoraProjection &p : getLoraProjections(d))
+    if (llvm::is_contained(targets, p.target)) {
+      cost.adapters += p.count;
+      cost.params += p.count * rank * (p.in + p.out);
+    }
+  return cost;
+}

@@ -370,6 +370,19 @@ void LossOp::getAsmBlockArgumentNames(Region &region,
 }
 
 //===----------------------------------------------------------------------===//
+// PretrainedOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PretrainedOp::verify() {
+  StringRef from = getModel().getType().getArch();
+  StringRef to = getResult().getType().getArch();
+  if (from != to)
+    return emitOpError() << "checkpoint architecture '" << to
+                         << "' differs from the model's '" << from << "'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Stages
 //===----------------------------------------------------------------------===//
 

@@ -36,7 +36,8 @@ struct Param {
   /// .r1p syntax, or null.
   const char *defaultValue;
   const char *choices;
-  /// A nested model block (a dictionary field named after it).
+  /// A nested model block or a block argument (a dictionary field named
+  /// after it).
   bool block = false;
 };
 
@@ -45,6 +46,7 @@ struct Param {
 #define R1_REWARD(ID, NAME, DOC) const Param reward##ID##Params[] = {
 #define R1_SETTINGS(ID, NAME, DOC) const Param settings##ID##Params[] = {
 #define R1_MODEL(ID, NAME, DOC) const Param model##ID##Params[] = {
+#define R1_BLOCK(ID, NAME, DOC) const Param block##ID##Params[] = {
 #define R1_END };
 #define R1_SUBBLOCK(NAME, REQUIRED)                                            \
   {#NAME, ParamType::Int, Constraint::None, REQUIRED, nullptr, nullptr, true},
@@ -58,6 +60,10 @@ struct Param {
   {#NAME, ParamType::TYPE, Constraint::CONSTRAINT, false, DEFAULT, nullptr},
 #define R1_SYM(NAME, DEFAULT, CHOICES, DOC)                                    \
   {#NAME, ParamType::Symbol, Constraint::None, false, DEFAULT, CHOICES},
+#define R1_WORDS(NAME, CHOICES, DOC)                                           \
+  {#NAME, ParamType::Words, Constraint::None, true, nullptr, CHOICES},
+#define R1_BLOCKARG(NAME, DOC)                                                 \
+  {#NAME, ParamType::Block, Constraint::None, false, nullptr, nullptr, true},
 #include "r1/Dialect/R1/Params.def"
 
 struct NamedParams {
@@ -75,6 +81,10 @@ const NamedParams datasetParams[] = {
 };
 const NamedParams modelParams[] = {
 #define R1_MODEL(ID, NAME, DOC) {NAME, model##ID##Params},
+#include "r1/Dialect/R1/Params.def"
+};
+const NamedParams blockParams[] = {
+#define R1_BLOCK(ID, NAME, DOC) {NAME, block##ID##Params},
 #include "r1/Dialect/R1/Params.def"
 };
 const NamedParams rewardParams[] = {
@@ -104,6 +114,8 @@ FieldKind fieldKindOf(ParamType type, Constraint c) {
     return K::Range;
   case ParamType::Ratio:
     return K::Ratio;
+  case ParamType::Words:
+    return K::Words;
   default:
     return K::Str;
   }
@@ -217,10 +229,22 @@ const Field mixFields[] = {
     {"ratio", K::Ratio, nullptr},
 };
 
+ArrayRef<Field> lookupIn(ArrayRef<Named> table, StringRef name);
+
+/// Block arguments of stages (lora), by name.
+const std::vector<Named> &blockArgs() {
+  static const std::vector<Named> schemas = toSchemas(blockParams);
+  return schemas;
+}
+
 /// Stage ops, r1.mix, and r1.eval (its metrics and its settings block).
 const std::vector<Named> &stageKinds() {
   static const std::vector<Named> schemas = [] {
     std::vector<Named> all = toSchemas(stageParams);
+    for (Named &n : all)
+      for (Field &f : n.fields)
+        if (f.kind == K::Dict)
+          f.sub = lookupIn(blockArgs(), f.name);
     all.push_back({"r1.mix", {std::begin(mixFields), std::end(mixFields)}});
     std::vector<Field> eval = {{"metrics", K::Metrics, nullptr}};
     for (const Field &f : toFields(settingsEvalParams))
@@ -363,6 +387,20 @@ LogicalResult checkValue(const Field &f, Attribute v, StringRef path,
     auto r = asInts(v);
     if (!r || r->empty() || llvm::any_of(*r, [](int64_t x) { return x <= 0; }))
       return bad("a non-empty array of positive integers");
+    return success();
+  }
+  case K::Words: {
+    auto arr = dyn_cast<ArrayAttr>(v);
+    SmallVector<StringRef> choices;
+    StringRef(f.choices).split(choices, '|');
+    llvm::StringSet<> seen;
+    if (!arr || arr.empty() || llvm::any_of(arr, [&](Attribute e) {
+          auto s = dyn_cast<StringAttr>(e);
+          return !s || !llvm::is_contained(choices, s.getValue()) ||
+                 !seen.insert(s.getValue()).second;
+        }))
+      return bad("a non-empty array of distinct strings of \"" +
+                 llvm::join(choices, "\", \"") + "\"");
     return success();
   }
   case K::Dict: {

@@ -55,7 +55,28 @@ struct InferCostsPass : public r1::impl::InferCostsPassBase<InferCostsPass> {
       auto [tokens, flops] = estimate(&op);
       op.setAttr("r1.tokens", b.getI64IntegerAttr(tokens));
       op.setAttr("r1.flops", b.getI64IntegerAttr(int64_t(flops)));
+      annotateLora(&op, b);
     }
+  }
+
+  /// A LoRA stage: the adapted layers and the adapter parameters, which are
+  /// all it trains (r1.lora_adapters, r1.trainable_params).
+  void annotateLora(Operation *op, Builder &b) {
+    DictionaryAttr lora = getDict(getResolvedConfig(op), "lora");
+    ModelOp model = lora ? getRootModel(op->getOperand(0)) : ModelOp();
+    auto targets =
+        lora ? dyn_cast_or_null<ArrayAttr>(lora.get("targets")) : ArrayAttr();
+    if (!model || !targets)
+      return;
+    SmallVector<StringRef> names;
+    for (Attribute t : targets)
+      if (auto s = dyn_cast<StringAttr>(t))
+        names.push_back(s.getValue());
+    LoraCost cost =
+        getLoraCost(getModelDims(model.getArch(), resolveModelConfig(model)),
+                    getInt(lora, "rank"), names);
+    op->setAttr("r1.lora_adapters", b.getI64IntegerAttr(cost.adapters));
+    op->setAttr("r1.trainable_params", b.getI64IntegerAttr(cost.params));
   }
 
   void annotateModel(ModelOp model, Builder &b) {

@@ -21,12 +21,15 @@ ModelOp r1::getRootModel(Value weights) {
                   .Case<PretrainOp, SftOp, GrpoOp, PpoOp>(
                       [](auto op) { return op.getInit(); })
                   .Case<DistillOp>([](auto op) { return op.getStudent(); })
+                  .Case<PretrainedOp>([](auto op) { return op.getModel(); })
                   .Default([](Operation *) { return Value(); });
   }
   return nullptr;
 }
 
 StringRef r1::getDefName(Value v) {
+  if (auto pretrained = v.getDefiningOp<PretrainedOp>())
+    v = pretrained.getModel();
   if (Operation *def = v.getDefiningOp())
     if (auto name = def->getAttrOfType<StringAttr>("sym_name"))
       return name.getValue();

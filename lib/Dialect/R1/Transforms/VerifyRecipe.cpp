@@ -118,6 +118,18 @@ struct VerifyRecipePass
   LogicalResult check(Operation *op) {
     if (auto ds = dyn_cast<DatasetOp>(op))
       return checkAlphabet(ds);
+    if (auto p = dyn_cast<PretrainedOp>(op)) {
+      auto model = p.getModel().getDefiningOp<ModelOp>();
+      if (!model || model.getSource())
+        return success();
+      InFlightDiagnostic diag = op->emitError()
+                                << "model '" << model.getSymName()
+                                << "' is used as a checkpoint but has random "
+                                   "weights (no hf(...) or gguf(...) source)";
+      diag.attachNote(model.getLoc())
+          << "train it first: pretrain(" << model.getSymName() << ", DATA)";
+      return diag;
+    }
     if (isa<GrpoOp, PpoOp>(op))
       return checkRl(op);
     if (auto rs = dyn_cast<RejectSampleOp>(op)) {

@@ -93,6 +93,22 @@ TEST(Schema, StagesAgreeWithTheFrontEnd) {
                   s.sig.name);
 }
 
+TEST(Schema, BlockArgumentsAgreeWithTheFrontEnd) {
+  // lora { ... } of sft and grpo: a nested dictionary field of the stage.
+  for (const char *stage : {"r1.sft", "r1.grpo"}) {
+    llvm::ArrayRef<Field> schema = getStageSchema(stage);
+    const Field *f = llvm::find_if(schema, [](const Field &f) {
+      return llvm::StringRef(f.name) == "lora";
+    });
+    ASSERT_NE(f, schema.end()) << stage;
+    EXPECT_EQ(f->kind, FieldKind::Dict);
+    ASSERT_NE(lookupBlockArg("lora"), nullptr);
+    expectCovered(*lookupBlockArg("lora"), f->sub, stage);
+    EXPECT_EQ(f->sub.size(), 3u);
+  }
+  EXPECT_EQ(lookupBlockArg("nope"), nullptr);
+}
+
 TEST(Schema, DatasetsAgreeWithTheFrontEnd) {
   for (const Signature &s : getDatasetSignatures()) {
     if (llvm::StringRef(s.name) == "mix") {
