@@ -4,18 +4,23 @@
 // config.json into the directory `path` (relative paths resolve against the
 // working directory), each written atomically. format = hf writes a Hugging
 // Face directory (exportHf: config.json in HF's schema, model.safetensors,
-// the pipeline's tokenizer.json and chat template when it has them).
+// the pipeline's tokenizer.json and chat template when it has them). A LoRA
+// checkpoint (adapters only) is exported merged: its base with every adapter
+// folded in, as plain full weights, in either format.
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoraArtifact.h"
 #include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
+#include "r1rt/model/Checkpoint.h"
 #include "r1rt/model/Pretrained.h"
 #include "r1fmt/Gguf.h"
 #include "r1fmt/GgufHf.h"
 #include "r1rt/store/ArtifactStore.h"
+#include "r1rt/store/Safetensors.h"
 
 #include <filesystem>
 #include <fstream>
@@ -87,9 +92,18 @@ public:
     std::filesystem::create_directories(dir, ec);
     if (ec)
       fail("stage '{}': cannot create '{}': {}", st.name, dir, ec.message());
+    auto target = [&](const char *file) {
+      return (std::filesystem::path(dir) / file).string();
+    };
+    if (isLoraArtifact(src)) {
+      LoadedModel m = loadCheckpoint(src, /*merged=*/true);
+      writeFileAtomic(target(kModelFile),
+                      serializeSafetensors(stateDict(*m.model)));
+      writeFileAtomic(target(kConfigFile), m.config.toJson().dump(2) + "\n");
+      return {{"files", 2}, {"merged_lora", true}};
+    }
     for (const char *file : {kModelFile, kConfigFile})
-      writeFileAtomic((std::filesystem::path(dir) / file).string(),
-                      src.readCommitted(file));
+      writeFileAtomic(target(file), src.readCommitted(file));
     return {{"files", 2}};
   }
 };
