@@ -2,7 +2,7 @@
 pretrained model it started from: each LoRA stage committed adapters only,
 its adapters trained, and both exports equal the untouched base weights plus
 scale * B @ A of every adapter stacked on them (so training left the base
-weights as they were, and export merged). Usage: RUNS MODEL NATIVE OUT"""
+weights as they were, and export merged); GRPO's KL is to the base. Usage: RUNS MODEL NATIVE OUT"""
 import glob, json, os, sys
 
 import torch
@@ -42,6 +42,12 @@ for name in ["tuned", "rl"]:
     print(f"{name} adapter bytes: {size} "
           f"({size / os.path.getsize(os.path.join(native, 'model.safetensors')):.3f} "
           f"of the full weights)", file=sys.stderr)
+
+
+# GRPO's reference is the base without rl's adapters: the KL to it is
+# exactly 0 at step 1 (fresh adapters, B = 0) and grows as they train.
+kl = [json.loads(l)["kl"] for l in open(os.path.join(stage("rl"), "metrics.jsonl"))]
+print("rl kl at step 1 is 0:", kl[0] == 0.0, "; then grows:", kl[-1] > 1e-4)
 
 
 def check(label, got, stacked):
