@@ -20,7 +20,7 @@ LinearImpl::LinearImpl(int64_t in, int64_t out, bool withBias) {
 
 torch::Tensor LinearImpl::forward(const torch::Tensor &x) {
   torch::Tensor y = torch::nn::functional::linear(x, weight, bias);
-  if (!loraA.defined())
+  if (!loraA.defined() || !loraEnabled)
     return y;
   return y + torch::nn::functional::linear(
                  torch::nn::functional::linear(x, loraA), loraB) *

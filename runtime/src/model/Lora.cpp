@@ -96,4 +96,57 @@ void mergeLora(CausalLM &model) {
     l->mergeLora();
 }
 
+std::vector<torch::Tensor> trainableParameters(CausalLM &model) {
+  std::vector<torch::Tensor> out;
+  for (auto &[name, t] : loraParameters(model))
+    out.push_back(t);
+  return out.empty() ? model.parameters() : out;
+}
+
+std::map<std::string, torch::Tensor> loraState(CausalLM &model) {
+  std::map<std::string, torch::Tensor> out;
+  for (auto &[name, t] : loraParameters(model))
+    out[name] = t.detach();
+  return out;
+}
+
+void loadLoraState(CausalLM &model,
+                   const std::map<std::string, torch::Tensor> &tensors,
+                   const std::string &where) {
+  auto adapters = loraParameters(model);
+  std::set<std::string> known;
+  for (auto &[name, t] : adapters)
+    known.insert(name);
+  for (auto &[name, t] : tensors)
+    if (!known.count(name))
+      fail("{}: unexpected tensor '{}'; it is not an adapter of this model "
+           "(rank, targets or model differ)",
+           where, name);
+  torch::NoGradGuard g;
+  for (auto &[name, dst] : adapters) {
+    auto it = tensors.find(name);
+    if (it == tensors.end())
+      fail("{}: adapter tensor '{}' is missing", where, name);
+    if (it->second.sizes() != dst.sizes())
+      fail("{}: adapter tensor '{}' has shape {} but the model expects {}",
+           where, name, fmt::format("{}", fmt::join(it->second.sizes(), "x")),
+           fmt::format("{}", fmt::join(dst.sizes(), "x")));
+    dst.copy_(it->second.to(dst.options()));
+  }
+}
+
+LoraAdaptersOff::LoraAdaptersOff(CausalLM &model, bool active) {
+  if (!active)
+    return;
+  for (auto &[name, l] : linears(model)) {
+    saved.emplace_back(l, l->loraEnabled);
+    l->loraEnabled = false;
+  }
+}
+
+LoraAdaptersOff::~LoraAdaptersOff() {
+  for (auto &[l, enabled] : saved)
+    l->loraEnabled = enabled;
+}
+
 } // namespace r1rt

@@ -2,14 +2,16 @@
 //
 // format = native copies a checkpoint stage's model.safetensors and
 // config.json into the directory `path` (relative paths resolve against the
-// working directory), each written atomically; a pretrained model input
-// ({"model": NAME}) is loaded from its source and written the same way.
-// format = hf writes a Hugging Face directory (exportHf: config.json in HF's
-// schema, model.safetensors, the pipeline's tokenizer.json and chat template
-// when it has them).
+// working directory), each written atomically. format = hf writes a Hugging
+// Face directory (exportHf: config.json in HF's schema, model.safetensors,
+// the pipeline's tokenizer.json and chat template when it has them). A
+// pretrained model input ({"model": NAME}) is loaded from its source, and a
+// LoRA checkpoint (adapters only) is merged: its base with every adapter
+// folded in, as plain full weights, in either format.
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoraArtifact.h"
 #include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/AtomicFile.h"
@@ -56,19 +58,19 @@ public:
     std::filesystem::create_directories(dir, ec);
     if (ec)
       fail("stage '{}': cannot create '{}': {}", st.name, dir, ec.message());
-    const std::filesystem::path out(dir);
-    if (ref.contains("model")) {
-      // A pretrained model: its weights as a stage would commit them.
+    auto target = [&](const char *file) {
+      return (std::filesystem::path(dir) / file).string();
+    };
+    if (ref.contains("model") || isLoraArtifact(ctx.inputs.at(refName(ref)))) {
       LoadedModel m = loadModelRef(ctx, ref, stageSeed(ctx));
-      writeFileAtomic((out / kModelFile).string(),
+      writeFileAtomic(target(kModelFile),
                       serializeSafetensors(stateDict(*m.model)));
-      writeFileAtomic((out / kConfigFile).string(),
-                      m.config.toJson().dump(2) + "\n");
-      return {{"files", 2}};
+      writeFileAtomic(target(kConfigFile), m.config.toJson().dump(2) + "\n");
+      return {{"files", 2}, {"merged_lora", !ref.contains("model")}};
     }
     const StageArtifact &src = ctx.inputs.at(refName(ref));
     for (const char *file : {kModelFile, kConfigFile})
-      writeFileAtomic((out / file).string(), src.readCommitted(file));
+      writeFileAtomic(target(file), src.readCommitted(file));
     return {{"files", 2}};
   }
 };

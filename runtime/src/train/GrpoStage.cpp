@@ -14,11 +14,15 @@
 //   log       - one metrics.jsonl record, the progress line, and a step
 //               checkpoint every `save_every` steps.
 // The reference model is the initial checkpoint, frozen, reset to the policy
-// every `ref_reset` steps. Every random draw is a function of (stage seed,
+// every `ref_reset` steps. With a `lora` block the policy is the initial
+// model with trainable adapters, and the reference is that same model with
+// its adapters switched off (LoraAdaptersOff: no second copy of the
+// weights); only the adapters are optimized and checkpointed. Every random draw is a function of (stage seed,
 // step, sample index), so a resumed run needs only the StepCheckpoint.
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoraArtifact.h"
 #include "Rollout.h"
 #include "StageConfig.h"
 #include "StageSupport.h"
@@ -177,6 +181,10 @@ const GrpoConfig &checked(const GrpoConfig &c, const PlanStage &st) {
   if (c.group < 2 || c.steps < 1 || c.batch < 1 || c.updates < 1)
     fail("stage '{}': group must be >= 2 and steps, batch, updates >= 1",
          st.name);
+  if (c.lora && c.refReset > 0)
+    fail("stage '{}': ref_reset = {} with lora: the reference of a LoRA stage "
+         "is its frozen base; use ref_reset = 0",
+         st.name, c.refReset);
   return c;
 }
 
@@ -207,7 +215,11 @@ GrpoTrainer::GrpoTrainer(StageContext &ctx)
       policy(loadModelInput(ctx, "init", seed)),
       schedule{config.optim.lr, config.optim.warmup, config.steps, 1.0},
       sampler(1, seed) {
-  if (needRef) {
+  if (config.lora)
+    attachStageLora(*policy.model, *config.lora, seed, st.name);
+  if (needRef && config.lora) {
+    ref = policy; // the same weights, forwarded with the adapters off
+  } else if (needRef) {
     ref = loadModelInput(ctx, "init", seed);
     ref.model->eval();
     for (auto &p : ref.model->parameters())
@@ -219,7 +231,7 @@ GrpoTrainer::GrpoTrainer(StageContext &ctx)
   sampler = EpochSampler(records.size(), seed);
   optimizer = makeAdamW(*policy.model, {config.optim.lr, 0.9, 0.99, 1e-8,
                                         config.optim.weightDecay});
-  weights = policy.model->parameters();
+  weights = trainableParameters(*policy.model);
   // The reference changes only with ref_reset, so only then is it saved.
   checkpoint.emplace(ctx.artifact, *policy.model, *optimizer,
                      needRef && config.refReset > 0 ? ref.model.get()
@@ -256,6 +268,7 @@ AdvantageBatch GrpoTrainer::advantage(const ScoredRollout &r) {
   b.tb = layoutRollout(r.roll, tokenizer->padId());
   if (needRef) {
     torch::NoGradGuard ng;
+    LoraAdaptersOff base(*ref.model, config.lora.has_value());
     b.refLogp =
         tokenLogprobs(*ref.model, b.tb.tokens, config.sampling.temperature)
             .logp;
@@ -392,7 +405,11 @@ json GrpoTrainer::run() {
   }
   metrics.sync();
   progress.finish();
-  commitModel(ctx.artifact, *policy.model, policy.config);
+  if (config.lora)
+    commitLoraModel(ctx.artifact, *policy.model, policy.config, *config.lora,
+                    loraBase(ctx, st.ref("init"), seed));
+  else
+    commitModel(ctx.artifact, *policy.model, policy.config);
   commitMetrics(ctx.artifact);
   return summary();
 }

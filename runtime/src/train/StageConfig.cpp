@@ -4,6 +4,8 @@
 
 #include "r1rt/Error.h"
 
+#include <algorithm>
+
 using nlohmann::json;
 
 namespace r1rt::stages {
@@ -50,6 +52,39 @@ public:
   }
   const json &array(const char *key) const {
     return checked(key, require(key), &json::is_array, "an array");
+  }
+  /// The object under `key`, or nullptr when absent.
+  const json *optionalObject(const char *key) const {
+    const json *v = find(key);
+    return v ? &checked(key, *v, &json::is_object, "an object") : nullptr;
+  }
+
+  /// The optional `lora` object: rank >= 1, alpha > 0, targets non-empty
+  /// strings.
+  std::optional<LoraConfig> lora() const {
+    const json *v = optionalObject("lora");
+    if (!v)
+      return std::nullopt;
+    Reader r(stage, *v, prefix + "lora.");
+    LoraConfig c;
+    c.rank = r.integer("rank");
+    if (c.rank < 1)
+      error("field '{}lora.rank' must be at least 1, got {}", prefix, c.rank);
+    c.alpha = r.number("alpha");
+    if (!(c.alpha > 0))
+      error("field '{}lora.alpha' must be positive, got {}", prefix, c.alpha);
+    const json &targets = r.array("targets");
+    if (targets.empty())
+      error("field '{}lora.targets' must not be empty", prefix);
+    for (const json &t : targets) {
+      if (!t.is_string() || t.get<std::string>().empty())
+        error("field '{}lora.targets' must hold projection names, got {}",
+              prefix, t.dump());
+      if (std::count(c.targets.begin(), c.targets.end(), t))
+        error("field '{}lora.targets' names {} twice", prefix, t.dump());
+      c.targets.push_back(t.get<std::string>());
+    }
+    return c;
   }
 
   OptimizerConfig optimizer() const {
@@ -111,6 +146,8 @@ SupervisedConfig SupervisedConfig::read(const PlanStage &stage) {
     c.steps = r.optionalInteger("steps");
     c.epochs = r.integer("epochs");
   }
+  if (stage.kind == "sft")
+    c.lora = r.lora();
   if (stage.kind == "distill")
     c.kdWeight = r.number("kd_weight");
   return c;
@@ -131,6 +168,7 @@ GrpoConfig GrpoConfig::read(const PlanStage &stage) {
   c.dynamicSampling = r.boolean("dynamic_sampling");
   c.scale = r.string("scale");
   c.curriculum = r.string("curriculum");
+  c.lora = r.lora();
   return c;
 }
 

@@ -13,6 +13,7 @@
 #define R1RT_TRAIN_STAGECONFIG_H
 
 #include "r1rt/generate/Generator.h"
+#include "r1rt/model/Lora.h"
 #include "r1rt/plan/Plan.h"
 
 #include <cstdint>
@@ -28,6 +29,10 @@ struct OptimizerConfig {
   int64_t warmup, saveEvery;
 };
 
+/// A stage's `lora { rank alpha targets }` block (sft and grpo): rank >= 1,
+/// alpha > 0, targets a non-empty list of projection names.
+using LoraConfig = LoraOptions;
+
 /// pretrain, sft and distill.
 struct SupervisedConfig {
   int64_t batch;
@@ -36,6 +41,7 @@ struct SupervisedConfig {
   std::optional<int64_t> epochs; ///< sft and distill (used without steps)
   std::optional<int64_t> seqLen; ///< pretrain's packed row length
   double kdWeight = 0; ///< distill only
+  std::optional<LoraConfig> lora; ///< sft only; absent: full fine-tuning
   static SupervisedConfig read(const PlanStage &stage);
 };
 
@@ -47,6 +53,7 @@ struct GrpoConfig {
   double klReward;
   bool dynamicSampling;
   std::string scale, curriculum;
+  std::optional<LoraConfig> lora; ///< absent: full fine-tuning
   static GrpoConfig read(const PlanStage &stage);
 };
 

@@ -2,6 +2,7 @@
 
 #include "StageSupport.h"
 
+#include "LoraArtifact.h"
 #include "r1rt/model/Pretrained.h"
 #include "r1rt/AtomicFile.h"
 #include "r1rt/Error.h"
@@ -83,7 +84,20 @@ LoadedModel loadModelRef(const StageContext &ctx, const json &ref,
   if (!ref.contains("stage"))
     fail("stage '{}': input {} is not a model or a checkpoint stage",
          ctx.stage.name, ref.dump());
-  const StageArtifact &art = inputArtifact(ctx, name);
+  return loadCheckpoint(inputArtifact(ctx, name));
+}
+
+LoadedModel loadCheckpoint(const StageArtifact &art, bool merged) {
+  if (isLoraArtifact(art)) {
+    LoadedModel out = loadLoraArtifact(art);
+    if (merged) {
+      mergeLora(*out.model);
+      for (auto &p : out.model->parameters())
+        p.set_requires_grad(true);
+    }
+    return out;
+  }
+  LoadedModel out;
   std::string where = art.path(kConfigFile);
   json config;
   try {

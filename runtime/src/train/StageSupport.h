@@ -44,9 +44,15 @@ uint64_t stageSeed(const StageContext &ctx);
 std::unique_ptr<Tokenizer> planTokenizer(const Plan &plan);
 
 /// Resolves a model reference: {"model": m} builds m fresh (initialized with
-/// `seed`), {"stage": s} loads s's committed checkpoint.
+/// `seed`) or loads its pretrained source, {"stage": s} loads s's committed
+/// checkpoint (loadCheckpoint, merged).
 LoadedModel loadModelRef(const StageContext &ctx, const nlohmann::json &ref,
                          uint64_t seed);
+/// A committed checkpoint artifact: model.safetensors, or a LoRA stage's
+/// base + adapters (LoraArtifact.h). With `merged`, adapters are folded into
+/// the weights and every parameter is trainable again (a plain model, what
+/// a consuming stage trains, evaluates or stacks new adapters on).
+LoadedModel loadCheckpoint(const StageArtifact &artifact, bool merged = true);
 /// loadModelRef on the stage's input role `role` (an error when absent).
 LoadedModel loadModelInput(const StageContext &ctx, const std::string &role,
                            uint64_t seed);

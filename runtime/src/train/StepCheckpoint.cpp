@@ -4,6 +4,7 @@
 
 #include "r1rt/Error.h"
 #include "r1rt/model/Checkpoint.h"
+#include "r1rt/model/Lora.h"
 #include "r1rt/store/ArtifactStore.h"
 #include "r1rt/store/Safetensors.h"
 
@@ -49,7 +50,14 @@ int64_t StepCheckpoint::restore() {
     loadSafetensorsBytes(m, artifact.readStep(*step, file),
                          artifact.stepPath(*step, file));
   };
-  load(model, kModelFile);
+  if (loraParameters(model).empty())
+    load(model, kModelFile);
+  else
+    loadLoraState(model,
+                  parseSafetensors(artifact.readStep(*step, kAdapterFile),
+                                   artifact.stepPath(*step, kAdapterFile))
+                      .toMap(),
+                  artifact.stepPath(*step, kAdapterFile));
   loadOptimizerState(optimizer, artifact.readStep(*step, kOptimizerFile),
                      artifact.stepPath(*step, kOptimizerFile));
   if (reference)
@@ -58,9 +66,13 @@ int64_t StepCheckpoint::restore() {
 }
 
 void StepCheckpoint::save(int64_t step) {
-  std::vector<std::pair<std::string, std::string>> files = {
-      {kModelFile, serializeSafetensors(stateDict(model))},
-      {kOptimizerFile, saveOptimizerState(optimizer)}};
+  // A LoRA model's base is frozen: its adapters are all that changes.
+  std::vector<std::pair<std::string, std::string>> files;
+  if (loraParameters(model).empty())
+    files.push_back({kModelFile, serializeSafetensors(stateDict(model))});
+  else
+    files.push_back({kAdapterFile, serializeSafetensors(loraState(model))});
+  files.push_back({kOptimizerFile, saveOptimizerState(optimizer)});
   if (reference)
     files.push_back({kReferenceFile, serializeSafetensors(stateDict(*reference))});
   artifact.writeStep(step, files);

@@ -4,6 +4,7 @@
 #include "r1rt/Error.h"
 #include "r1rt/metrics/MetricsLog.h"
 #include "r1rt/metrics/Progress.h"
+#include "r1rt/model/Lora.h"
 #include "r1rt/optim/Optim.h"
 #include "r1rt/train/DataOrder.h"
 #include "r1rt/train/PromptIds.h"
@@ -112,7 +113,8 @@ SupervisedResult trainSupervised(CausalLM &model, const Tokenizer &tokenizer,
 
   auto optimizer = makeAdamW(model, {opt.lr, 0.9, 0.95, 1e-8, opt.weightDecay});
   WarmupCosine schedule{opt.lr, opt.warmup, opt.steps, 0.1};
-  std::vector<torch::Tensor> params = model.parameters();
+  // With LoRA adapters attached, only they are trained (and clipped).
+  std::vector<torch::Tensor> params = trainableParameters(model);
 
   SupervisedResult result;
   StepCheckpoint checkpoint(artifact, model, *optimizer);

@@ -4,9 +4,12 @@
 // every token, sft and distill on response tokens only. distill trains the
 // student on the teacher's samples (sequence-level KD); logit KD
 // (kd_weight > 0) is refused with an error rather than silently ignored.
+// sft with a `lora` block trains adapters on the frozen initial model and
+// commits them alone (LoraArtifact.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoraArtifact.h"
 #include "StageConfig.h"
 #include "StageSupport.h"
 #include "r1rt/Error.h"
@@ -35,6 +38,8 @@ public:
     const uint64_t seed = stageSeed(ctx);
     auto tokenizer = planTokenizer(ctx.plan);
     LoadedModel lm = loadModelInput(ctx, initRole, seed);
+    if (config.lora)
+      attachStageLora(*lm.model, *config.lora, seed, st.name);
     std::vector<data::Record> records = loadDatasetInput(ctx, "data");
 
     SupervisedOptions opt;
@@ -71,7 +76,11 @@ public:
     lm.model->train();
     SupervisedResult r = trainSupervised(*lm.model, *tokenizer, records, opt,
                                          ctx.artifact, metrics);
-    commitModel(ctx.artifact, *lm.model, lm.config);
+    if (config.lora)
+      commitLoraModel(ctx.artifact, *lm.model, lm.config, *config.lora,
+                      loraBase(ctx, st.ref(initRole), seed));
+    else
+      commitModel(ctx.artifact, *lm.model, lm.config);
     commitMetrics(ctx.artifact);
     return {{"steps", r.steps},
             {"examples", static_cast<int64_t>(records.size())},

@@ -47,6 +47,8 @@ if proc.returncode != -signal.SIGKILL:
              f"the stage finished before step {a.kill_at_step} was observed")
 manifest = json.load(open(os.path.join(stage_dir(out, a.stage), "manifest.json")))
 print(f"killed: {a.stage} status={manifest.get('status')}")
+last = max(glob.glob(os.path.join(stage_dir(out, a.stage), "steps", "step-*")))
+print("killed step files:", " ".join(sorted(os.listdir(last))))
 
 # 3. Resume.
 log = run(out)
@@ -59,6 +61,13 @@ def timing_free(path):
     rows = [json.loads(l) for l in open(path)]
     return [{k: v for k, v in r.items() if not k.endswith("_s")} for r in rows]
 
+def lora_json(path, root):
+    """lora.json with the base artifact's path relative to the run's root."""
+    j = json.load(open(path))
+    if "artifact" in j["base"]:
+        j["base"]["artifact"] = os.path.relpath(j["base"]["artifact"], root)
+    return j
+
 bad = 0
 for ref_dir in sorted(glob.glob(os.path.join(a.work, "ref", "*", "*"))):
     name = os.path.basename(ref_dir)
@@ -68,6 +77,9 @@ for ref_dir in sorted(glob.glob(os.path.join(a.work, "ref", "*", "*"))):
         x, y = os.path.join(ref_dir, rel), os.path.join(got_dir, rel)
         if rel == "metrics.jsonl":
             same = timing_free(x) == timing_free(y)
+        elif rel == "lora.json":
+            same = (lora_json(x, os.path.join(a.work, "ref")) ==
+                    lora_json(y, out))
         else:
             same = open(x, "rb").read() == open(y, "rb").read()
         if not same:

@@ -31,6 +31,9 @@ public:
 
   torch::Tensor weight, bias, loraA, loraB;
   double loraScale = 0;
+  /// False while a LoraAdaptersOff guard (Lora.h) holds: the layer computes
+  /// its base output only.
+  bool loraEnabled = true;
 };
 TORCH_MODULE(Linear);
 

@@ -12,10 +12,13 @@
 
 #include "r1rt/model/CausalLM.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace r1rt {
+
+class LinearImpl;
 
 struct LoraOptions {
   int64_t rank = 0;
@@ -39,6 +42,35 @@ loraParameters(CausalLM &model);
 
 /// Folds every adapter into its weight and removes it (for export).
 void mergeLora(CausalLM &model);
+
+/// What an optimizer over `model` updates: the adapters when it has any,
+/// else every parameter.
+std::vector<torch::Tensor> trainableParameters(CausalLM &model);
+
+/// The adapters by name, detached (what adapter.safetensors holds).
+std::map<std::string, torch::Tensor> loraState(CausalLM &model);
+
+/// Copies `tensors` into the model's adapters: every adapter must be there
+/// with its shape, and nothing else. `where` (a path) prefixes the one-line
+/// errors.
+void loadLoraState(CausalLM &model,
+                   const std::map<std::string, torch::Tensor> &tensors,
+                   const std::string &where);
+
+/// While alive, every adapter of `model` is switched off: the forward is the
+/// frozen base's, bit for bit (GRPO's reference under LoRA shares the
+/// policy's weights this way). Restores the previous state on destruction.
+/// With active = false it does nothing.
+class LoraAdaptersOff {
+public:
+  explicit LoraAdaptersOff(CausalLM &model, bool active = true);
+  ~LoraAdaptersOff();
+  LoraAdaptersOff(const LoraAdaptersOff &) = delete;
+  LoraAdaptersOff &operator=(const LoraAdaptersOff &) = delete;
+
+private:
+  std::vector<std::pair<LinearImpl *, bool>> saved;
+};
 
 } // namespace r1rt
 

@@ -1,8 +1,9 @@
 //===- StepCheckpoint.h - A trainer's step checkpoint files -----*- C++ -*-===//
 //
 // One component owns a training stage's step checkpoints, for every trainer:
-// the policy weights, the optimizer state and, when the stage keeps one that
-// changes (GRPO with ref_reset), the reference weights. RNG state and data
+// the policy weights (only the adapters when the model has LoRA adapters),
+// the optimizer state and, when the stage keeps one that changes (GRPO with
+// ref_reset), the reference weights. RNG state and data
 // order need no file: every random draw and every sampled example is a
 // function of (stage seed, step, sample index), so the step number restores
 // them (DataOrder.h).
@@ -24,6 +25,9 @@ class StageArtifact;
 
 /// The weights file of a step checkpoint and of a committed checkpoint.
 inline constexpr const char *kModelFile = "model.safetensors";
+/// The adapters of a LoRA model's step checkpoint and committed checkpoint
+/// (which then hold no kModelFile).
+inline constexpr const char *kAdapterFile = "adapter.safetensors";
 
 class StepCheckpoint {
 public:

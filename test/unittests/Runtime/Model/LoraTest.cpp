@@ -131,3 +131,78 @@ TEST(LoraTest, ErrorsNameWhatIsWrong) {
   expectError({4, 8, {}}, "no targets");
   expectError({100, 8, {"q"}}, "rank 100 must be between 1 and");
 }
+
+TEST(LoraTest, AdaptersOffGuardGivesTheBaseAndRestores) {
+  torch::manual_seed(5);
+  auto m = std::make_shared<DenseModel>(test::tinyDense());
+  torch::Tensor tokens = torch::randint(0, 29, {2, 7});
+  torch::NoGradGuard g;
+  torch::Tensor base = logitsOf(*m, tokens);
+  applyLora(*m, {4, 8, {"q", "v", "down"}}, 2);
+  // Train-like adapters: random B, so they change the output.
+  for (auto &[n, t] : loraParameters(*m))
+    t.copy_(torch::randn_like(t));
+  torch::Tensor adapted = logitsOf(*m, tokens);
+  EXPECT_GT(relErr(adapted, base), 1e-2);
+  {
+    LoraAdaptersOff off(*m);
+    EXPECT_TRUE(torch::equal(logitsOf(*m, tokens), base));
+    {
+      LoraAdaptersOff nested(*m);
+      EXPECT_TRUE(torch::equal(logitsOf(*m, tokens), base));
+    }
+    // The inner guard restores "off", not "on".
+    EXPECT_TRUE(torch::equal(logitsOf(*m, tokens), base));
+  }
+  EXPECT_TRUE(torch::equal(logitsOf(*m, tokens), adapted));
+  {
+    LoraAdaptersOff inactive(*m, /*active=*/false);
+    EXPECT_TRUE(torch::equal(logitsOf(*m, tokens), adapted));
+  }
+}
+
+TEST(LoraTest, StateRoundTripsAndLoadChecksNames) {
+  auto make = [] {
+    auto m = std::make_shared<DenseModel>(test::tinyDense());
+    applyLora(*m, {4, 8, {"q", "v"}}, 2);
+    return m;
+  };
+  auto a = make(), b = make();
+  {
+    torch::NoGradGuard g;
+    for (auto &[n, t] : loraParameters(*a))
+      t.copy_(torch::randn_like(t));
+  }
+  // Only adapters are trainable once attached.
+  EXPECT_EQ(trainableParameters(*a).size(), loraParameters(*a).size());
+  std::map<std::string, torch::Tensor> state = loraState(*a);
+  EXPECT_EQ(state.size(), 8u); // 2 layers x (q, v) x (A, B)
+  loadLoraState(*b, state, "x.safetensors");
+  for (auto &[n, t] : loraParameters(*b))
+    EXPECT_TRUE(torch::equal(t, state.at(n))) << n;
+
+  auto expectError = [&](std::map<std::string, torch::Tensor> s,
+                         const std::string &part) {
+    try {
+      loadLoraState(*b, s, "x.safetensors");
+      ADD_FAILURE() << "no error for " << part;
+    } catch (const Error &e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos)
+          << e.what();
+    }
+  };
+  auto missing = state;
+  missing.erase("model.layers.0.self_attn.q_proj.lora_B");
+  expectError(missing, "x.safetensors: adapter tensor "
+                       "'model.layers.0.self_attn.q_proj.lora_B' is missing");
+  auto extra = state;
+  extra["model.layers.0.mlp.up_proj.lora_A"] = torch::zeros({4, 24});
+  expectError(extra, "unexpected tensor 'model.layers.0.mlp.up_proj.lora_A'");
+  auto shape = state;
+  shape["model.layers.0.self_attn.q_proj.lora_A"] = torch::zeros({8, 24});
+  expectError(shape, "has shape 8x24 but the model expects 4x24");
+
+  // Without adapters, every parameter is trainable.
+  auto plain = std::make_shared<DenseModel>(test::tinyDense());
+  EXPECT_EQ(trainableParameters(*plain).size(), plain->parameters().size());
+}

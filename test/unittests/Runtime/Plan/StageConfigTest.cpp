@@ -69,8 +69,12 @@ std::string errorOf(const PlanStage &stage) {
 /// Fields a plan may omit: the schema gives them no default, and the runner
 /// has a rule of its own for their absence (seq_len: the model's max_seq).
 /// kd_temperature only matters for logit KD, which the runner refuses.
+/// lora is optional: without it the stage fine-tunes every weight.
 const std::set<std::pair<std::string, std::string>> kNotRequired = {
-    {"pretrain", "seq_len"}, {"distill", "kd_temperature"}};
+    {"pretrain", "seq_len"},
+    {"distill", "kd_temperature"},
+    {"sft", "lora"},
+    {"grpo", "lora"}};
 
 TEST(StageConfigTest, EveryPipelinePlanParses) {
   std::vector<Plan> plans = pipelinePlans();
@@ -196,6 +200,88 @@ TEST(StageConfigTest, MistypedFieldsArePlanErrors) {
   eval.config["metrics"] = {7};
   EXPECT_NE(errorOf(eval).find("field 'metrics[0]' must be an object, got 7"),
             std::string::npos);
+}
+
+TEST(StageConfigTest, LoraBlockIsReadAndChecked) {
+  PlanStage st;
+  st.name = "tuned";
+  st.kind = "sft";
+  st.config = {{"batch", 8},       {"epochs", 1},  {"grad_clip", 1},
+               {"lr", 3e-4},       {"save_every", 100},
+               {"warmup", 0},      {"weight_decay", 0}};
+  EXPECT_FALSE(SupervisedConfig::read(st).lora);
+  st.config["lora"] = {{"rank", 16},
+                       {"alpha", 32.0},
+                       {"targets", {"q", "k", "v", "o", "gate", "up", "down"}}};
+  std::optional<LoraConfig> l = SupervisedConfig::read(st).lora;
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->rank, 16);
+  EXPECT_EQ(l->alpha, 32.0);
+  EXPECT_EQ(l->targets, (std::vector<std::string>{"q", "k", "v", "o", "gate",
+                                                  "up", "down"}));
+  // pretrain and distill have no lora block: a stray one is not read.
+  PlanStage pre = st;
+  pre.kind = "pretrain";
+  pre.config["steps"] = 10;
+  EXPECT_FALSE(SupervisedConfig::read(pre).lora);
+
+  auto with = [&](const char *key, json value) {
+    PlanStage bad = st;
+    if (value.is_null())
+      bad.config["lora"].erase(key);
+    else
+      bad.config["lora"][key] = value;
+    return errorOf(bad);
+  };
+  const std::string pre_ = "plan error: stage 'tuned' (sft): ";
+  const std::string post = "; recompile the plan with r1c";
+  EXPECT_EQ(with("rank", 2.5),
+            pre_ + "field 'lora.rank' must be an integer, got 2.5" + post);
+  EXPECT_EQ(with("rank", 0),
+            pre_ + "field 'lora.rank' must be at least 1, got 0" + post);
+  EXPECT_EQ(with("rank", nullptr), pre_ + "missing field 'lora.rank'" + post);
+  EXPECT_EQ(with("alpha", "big"),
+            pre_ + "field 'lora.alpha' must be a number, got \"big\"" + post);
+  EXPECT_EQ(with("alpha", -1.0),
+            pre_ + "field 'lora.alpha' must be positive, got -1" + post);
+  EXPECT_EQ(with("targets", json::array()),
+            pre_ + "field 'lora.targets' must not be empty" + post);
+  EXPECT_EQ(with("targets", "q"),
+            pre_ + "field 'lora.targets' must be an array, got \"q\"" + post);
+  EXPECT_EQ(with("targets", {"q", 3}),
+            pre_ + "field 'lora.targets' must hold projection names, got 3" +
+                post);
+  EXPECT_EQ(with("targets", {"q", "v", "q"}),
+            pre_ + "field 'lora.targets' names \"q\" twice" + post);
+  PlanStage notObject = st;
+  notObject.config["lora"] = 16;
+  EXPECT_EQ(errorOf(notObject),
+            pre_ + "field 'lora' must be an object, got 16" + post);
+
+  // grpo reads the same block.
+  PlanStage grpo;
+  grpo.name = "rl";
+  grpo.kind = "grpo";
+  grpo.config = {{"batch", 8},        {"curriculum", "none"},
+                 {"dynamic_sampling", false},
+                 {"grad_clip", 1},    {"group", 8},
+                 {"kl_reward", 0},    {"lr", 1e-05},
+                 {"max_new", 128},    {"ref_reset", 0},
+                 {"save_every", 50},  {"scale", "std"},
+                 {"steps", 200},      {"temperature", 1},
+                 {"top_p", 1},        {"updates", 1},
+                 {"warmup", 0},       {"weight_decay", 0}};
+  EXPECT_FALSE(GrpoConfig::read(grpo).lora);
+  grpo.config["lora"] = {{"rank", 8}, {"alpha", 16}, {"targets", {"q", "v"}}};
+  l = GrpoConfig::read(grpo).lora;
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->rank, 8);
+  EXPECT_EQ(l->alpha, 16.0);
+  EXPECT_EQ(l->targets, (std::vector<std::string>{"q", "v"}));
+  grpo.config["lora"]["alpha"] = 0;
+  EXPECT_EQ(errorOf(grpo), "plan error: stage 'rl' (grpo): field "
+                           "'lora.alpha' must be positive, got 0" +
+                               post);
 }
 
 } // namespace
