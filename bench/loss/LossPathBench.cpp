@@ -244,6 +244,11 @@ int main(int argc, char **argv) {
       ->check(CLI::PositiveNumber);
   app.add_flag("--quick", quick, "Only the small size");
   app.add_flag("--liger", liger, "Also time Liger-Kernel's GRPO loss (Python)");
+  std::vector<std::string> custom;
+  app.add_option("--size", custom,
+                 "N,H,V instead of the built-in sizes (repeatable); e.g. "
+                 "2048,576,49152 is a 16 x 128-token GRPO batch of "
+                 "SmolLM2-135M");
   CLI11_PARSE(app, argc, argv);
   if (threads > 0)
     at::set_num_threads(threads);
@@ -251,6 +256,21 @@ int main(int argc, char **argv) {
   std::vector<Size> sizes = {{1024, 128, 8192}};
   if (!quick)
     sizes.push_back({4096, 256, 32768});
+  if (!custom.empty()) {
+    sizes.clear();
+    for (const std::string &c : custom) {
+      Size s{};
+      if (std::sscanf(c.c_str(), "%ld,%ld,%ld", &s.n, &s.hidden, &s.vocab) !=
+              3 ||
+          s.n < 1 || s.hidden < 1 || s.vocab < 1) {
+        fmt::print(stderr, "r1rt-loss-bench: --size '{}': expected N,H,V "
+                           "(positive integers)\n",
+                   c);
+        return 2;
+      }
+      sizes.push_back(s);
+    }
+  }
   for (const Size &s : sizes) {
     Measured fused = runSize(s, reps, tau);
     if (liger)

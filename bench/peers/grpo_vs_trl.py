@@ -51,10 +51,21 @@ def hf_dir():
             from transformers import AutoModelForCausalLM, AutoTokenizer
             d, f = os.path.split({GGUF!r})
             AutoTokenizer.from_pretrained(d, gguf_file=f).save_pretrained({out!r})
-            AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=torch.float32).save_pretrained({out!r})
+            m = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=torch.float32)
+            # A GGUF-loaded model refuses save_pretrained, and a config that
+            # still names the GGUF quantization refuses training: copy the
+            # dequantized weights into a plain model.
+            cfg = m.config
+            if hasattr(cfg, "quantization_config"):
+                del cfg.quantization_config
+            plain = AutoModelForCausalLM.from_config(cfg, dtype=torch.float32)
+            plain.load_state_dict(m.state_dict())
+            plain.save_pretrained({out!r})
         """)
-        subprocess.run([sys.executable, "-c", code], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            sys.exit(f"cannot write {out}:\n{r.stderr[-3000:]}")
     return out
 
 

@@ -402,5 +402,7 @@ void Sema::checkEval(EvalDecl &decl) {
       decl.topP = llvm::cast<FloatExpr>(a.value.get())->getValue();
     else if (a.name == "max_new")
       decl.maxNew = llvm::cast<IntExpr>(a.value.get())->getValue();
+    else if (a.name == "untagged")
+      decl.untagged = llvm::cast<NameExpr>(a.value.get())->getName().str();
   }
 }

@@ -714,7 +714,8 @@ private:
     DictionaryAttr cfg =
         b.getDictionaryAttr({b.getNamedAttr("metrics", b.getArrayAttr(metrics)),
                              f64("temperature", d.temperature),
-                             f64("top_p", d.topP), i64("max_new", d.maxNew)});
+                             f64("top_p", d.topP), i64("max_new", d.maxNew),
+                             str("untagged", d.untagged)});
     std::string name =
         evalCount++ == 0 ? "eval" : "eval_" + std::to_string(evalCount - 1);
     models.push_back(*data);

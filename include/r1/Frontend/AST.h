@@ -687,6 +687,7 @@ public:
   double temperature = 0.6;
   double topP = 0.95;
   int64_t maxNew = 256;
+  std::string untagged = "zero";
 
 private:
   std::vector<std::unique_ptr<NameExpr>> stages;

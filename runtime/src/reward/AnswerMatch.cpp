@@ -4,6 +4,9 @@
 // <tag>…</tag> of the completion and checks it the way the record's task
 // defines correctness (countdown: equation check; kk: every role; otherwise
 // exact numeric equivalence, else whitespace-normalized string equality).
+// With untagged = last_number, a completion without the tag is judged by its
+// last number instead (for models that do not tag their answers yet; the
+// countdown and kk checks still need the tag).
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +38,15 @@ std::string normalizeSpace(std::string_view text) {
   return out;
 }
 
+/// Where the answer rewards look (givenAnswer).
+struct AnswerSource {
+  std::string tag;
+  bool lastNumberFallback = false;
+  std::optional<std::string_view> find(std::string_view completion) const {
+    return givenAnswer(completion, tag, lastNumberFallback);
+  }
+};
+
 /// The countdown problem of a record, or an error naming the record kind.
 void countdownProblem(const data::Record &record, const char *reward,
                       std::vector<int64_t> &numbers, int64_t &target) {
@@ -50,21 +62,24 @@ void countdownProblem(const data::Record &record, const char *reward,
 
 class AnswerMatch : public Reward {
 public:
-  explicit AnswerMatch(std::string tag)
+  explicit AnswerMatch(AnswerSource source)
       : Reward({"answer_match",
-                "1 if the last <" + tag + "> answer is correct for the task",
+                "1 if the last <" + source.tag +
+                    "> answer is correct for the task",
                 0.0, 1.0, true, true}),
-        tag(std::move(tag)) {}
+        source(std::move(source)) {}
 
   double score(std::string_view completion,
                const data::Record &record) const override {
-    std::optional<std::string_view> content = lastTagContent(completion, tag);
+    std::optional<std::string_view> tagged =
+        lastTagContent(completion, source.tag);
+    std::optional<std::string_view> content = source.find(completion);
     if (record.kind == "countdown") {
       std::vector<int64_t> numbers;
       int64_t target;
       countdownProblem(record, "answer_match", numbers, target);
-      return content && checkCountdown(*content, numbers, target) ==
-                            CountdownVerdict::Correct
+      return tagged && checkCountdown(*tagged, numbers, target) ==
+                           CountdownVerdict::Correct
                  ? 1.0
                  : 0.0;
     }
@@ -72,9 +87,9 @@ public:
       std::vector<std::string> names;
       std::vector<bool> knights;
       kkProblem(record, "answer_match", names, knights);
-      if (!content)
+      if (!tagged)
         return 0.0;
-      auto roles = parseKkAnswer(trimSpace(*content), names);
+      auto roles = parseKkAnswer(trimSpace(*tagged), names);
       return roles && *roles == knights ? 1.0 : 0.0;
     }
     if (!record.answer)
@@ -96,7 +111,7 @@ public:
   }
 
 private:
-  std::string tag;
+  AnswerSource source;
 };
 
 /// TinyZero's countdown compute_score: 0 without an <answer>, format_score
@@ -135,12 +150,12 @@ private:
 /// numbers of the supported forms and denote the same rational.
 class MathEquiv : public Reward {
 public:
-  explicit MathEquiv(std::string tag)
-      : Reward(
-            {"math_equiv",
-             "1 if the last <" + tag + "> is numerically equal to the answer",
-             0.0, 1.0, true, true}),
-        tag(std::move(tag)) {}
+  explicit MathEquiv(AnswerSource source)
+      : Reward({"math_equiv",
+                "1 if the last <" + source.tag +
+                    "> is numerically equal to the answer",
+                0.0, 1.0, true, true}),
+        source(std::move(source)) {}
 
   double score(std::string_view completion,
                const data::Record &record) const override {
@@ -148,7 +163,7 @@ public:
       fail("reward math_equiv: record (kind '{}') has no answer; map one "
            "with jsonl(..., answer = \"field\")",
            record.kind);
-    std::optional<std::string_view> content = lastTagContent(completion, tag);
+    std::optional<std::string_view> content = source.find(completion);
     if (!content)
       return 0.0;
     std::optional<ExactNumber> a = parseExactNumber(*content);
@@ -157,7 +172,7 @@ public:
   }
 
 private:
-  std::string tag;
+  AnswerSource source;
 };
 
 /// Reads and checks the `tag` argument shared by the answer rewards.
@@ -171,12 +186,22 @@ std::string tagArgument(RewardArgs &args) {
 
 } // namespace
 
+/// `tag` and `untagged` of answer_match and math_equiv.
+AnswerSource answerSource(RewardArgs &args) {
+  AnswerSource source{tagArgument(args)};
+  std::string untagged = args.string("untagged", "zero");
+  if (untagged != "zero" && untagged != "last_number")
+    args.invalid("untagged = '{}' must be zero or last_number", untagged);
+  source.lastNumberFallback = untagged == "last_number";
+  return source;
+}
+
 std::unique_ptr<Reward> makeAnswerMatch(RewardArgs &args) {
-  return std::make_unique<AnswerMatch>(tagArgument(args));
+  return std::make_unique<AnswerMatch>(answerSource(args));
 }
 
 std::unique_ptr<Reward> makeMathEquiv(RewardArgs &args) {
-  return std::make_unique<MathEquiv>(tagArgument(args));
+  return std::make_unique<MathEquiv>(answerSource(args));
 }
 
 std::unique_ptr<Reward> makeCountdownReward(RewardArgs &args) {

@@ -3,6 +3,7 @@
 #include "Support.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace r1rt::reward {
@@ -74,6 +75,38 @@ std::string_view trimSpace(std::string_view text) {
     return {};
   size_t e = text.find_last_not_of(space);
   return text.substr(b, e - b + 1);
+}
+
+std::optional<std::string_view> lastNumber(std::string_view text) {
+  size_t end = text.size();
+  while (end > 0 && !std::isdigit(static_cast<unsigned char>(text[end - 1])))
+    --end;
+  if (end == 0)
+    return std::nullopt;
+  size_t begin = end;
+  auto digitAt = [&](size_t i) {
+    return std::isdigit(static_cast<unsigned char>(text[i]));
+  };
+  while (begin > 0 && digitAt(begin - 1))
+    --begin;
+  if (begin >= 2 && text[begin - 1] == '.' && digitAt(begin - 2)) {
+    --begin;
+    while (begin > 0 && digitAt(begin - 1))
+      --begin;
+  }
+  if (begin > 0 && text[begin - 1] == '-')
+    --begin;
+  return text.substr(begin, end - begin);
+}
+
+
+std::optional<std::string_view> givenAnswer(std::string_view text,
+                                            std::string_view tag,
+                                            bool lastNumberFallback) {
+  std::optional<std::string_view> content = lastTagContent(text, tag);
+  if (!content && lastNumberFallback)
+    return lastNumber(text);
+  return content;
 }
 
 } // namespace r1rt::reward

@@ -2,8 +2,9 @@
 //
 // For each model: K = max k samples per held-out prompt at the stage's
 // temperature and top-p, plus one greedy sample. Correctness is the
-// task-aware answer_match(tag = "answer") verdict (countdown: the equation
-// check; kk: the assignment; otherwise numeric/text equivalence).
+// task-aware answer_match(tag = "answer", untagged = the block's untagged)
+// verdict (countdown: the equation check; kk: the assignment; otherwise
+// numeric/text equivalence), and cons@ votes on the same given answers.
 //   pass@a (k): the unbiased estimator 1 − C(k−c, a)/C(k, a) over the first k
 //               samples, c of them correct, averaged over prompts (pass@1 is
 //               the mean accuracy of the k samples);
@@ -49,7 +50,8 @@ struct Samples {
 Samples sampleModel(CausalLM &model, const Tokenizer &tok,
                     const std::vector<data::Record> &records, int64_t k,
                     const SamplingOptions &sampling, uint64_t seed,
-                    const reward::Reward &verifier, const std::string &label) {
+                    const reward::Reward &verifier, bool lastNumber,
+                    const std::string &label) {
   Samples out;
   SamplingOptions greedy = sampling;
   greedy.temperature = 0;
@@ -68,7 +70,7 @@ Samples sampleModel(CausalLM &model, const Tokenizer &tok,
         const std::string &text = roll.completions[p * k + j];
         ok.push_back(verifier.score(text, *prompts[p]) >=
                      verifier.info().maxScore);
-        auto a = reward::lastTagContent(text, "answer");
+        auto a = reward::givenAnswer(text, "answer", lastNumber);
         ans.push_back(a ? std::string(*a) : std::string());
       }
       out.correct.push_back(std::move(ok));
@@ -133,7 +135,9 @@ public:
     const SamplingOptions &sampling = config.sampling;
     const uint64_t seed = stageSeed(ctx);
     auto tokenizer = planTokenizer(ctx.plan);
-    auto verifier = reward::makeReward("answer_match", {{"tag", "answer"}});
+    auto verifier = reward::makeReward(
+        "answer_match", {{"tag", "answer"}, {"untagged", config.untagged}});
+    const bool lastNumber = config.untagged == "last_number";
     const std::vector<data::Record> records = loadDatasetInput(ctx, "data");
     const json &models = st.ref("models");
     if (!models.is_array() || models.empty())
@@ -152,7 +156,7 @@ public:
       std::string name = refName(models[i]);
       LoadedModel lm = loadModelRef(ctx, models[i], seed);
       Samples s = sampleModel(*lm.model, *tokenizer, records, k, sampling, seed,
-                              *verifier, st.name + ":" + name);
+                              *verifier, lastNumber, st.name + ":" + name);
       json row = {{"model", name}, {"n", static_cast<int64_t>(records.size())}};
       for (const MetricSpec &m : specs)
         row[m.label()] = score(m, s);

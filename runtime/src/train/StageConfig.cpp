@@ -198,6 +198,7 @@ EvalConfig EvalConfig::read(const PlanStage &stage) {
     c.metrics.push_back({m.string("metric"), m.integer("at"), m.integer("k")});
   }
   c.sampling = r.sampling();
+  c.untagged = r.string("untagged");
   return c;
 }
 

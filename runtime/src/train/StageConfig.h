@@ -75,6 +75,7 @@ struct EvalConfig {
   };
   std::vector<Metric> metrics;
   SamplingOptions sampling;
+  std::string untagged; ///< answer_match's untagged: zero | last_number
   static EvalConfig read(const PlanStage &stage);
 };
 

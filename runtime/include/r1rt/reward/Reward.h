@@ -68,6 +68,17 @@ std::vector<std::string> rewardNames();
 std::optional<std::string_view> lastTagContent(std::string_view text,
                                                std::string_view tag);
 
+/// The last number in `text` (an optional minus sign, digits, an optional
+/// fraction), or std::nullopt.
+std::optional<std::string_view> lastNumber(std::string_view text);
+
+/// The answer a completion gives: its last <tag>…</tag>, else (with
+/// `lastNumberFallback`, answer_match's untagged = last_number) its last
+/// number. What answer_match scores and what eval's cons@N votes on.
+std::optional<std::string_view> givenAnswer(std::string_view text,
+                                            std::string_view tag,
+                                            bool lastNumberFallback);
+
 } // namespace r1rt::reward
 
 #endif // R1RT_REWARD_REWARD_H

@@ -147,6 +147,33 @@ TEST(AnswerMatch, ScoreTableAndAdversarialStrings) {
             std::string::npos);
 }
 
+TEST(AnswerMatch, UntaggedLastNumber) {
+  Record r = withAnswer("-42");
+  const nlohmann::json last = {{"untagged", "last_number"}};
+  for (const char *name : {"answer_match", "math_equiv"}) {
+    SCOPED_TRACE(name);
+    // The tag wins when present, even if a later number disagrees.
+    EXPECT_EQ(score(name, "<answer>-42</answer> 7", r, last), 1.0);
+    EXPECT_EQ(score(name, "<answer>7</answer> -42", r, last), 0.0);
+    // Without the tag: the last number, sign and fraction included.
+    EXPECT_EQ(score(name, "10 - 52 = -42.", r, last), 1.0);
+    EXPECT_EQ(score(name, "so -42.0", r, last), 1.0);
+    EXPECT_EQ(score(name, "-42 then 42", r, last), 0.0);
+    EXPECT_EQ(score(name, "x-42y", r, last), 1.0);
+    EXPECT_EQ(score(name, "no number here", r, last), 0.0);
+    EXPECT_EQ(score(name, "", r, last), 0.0);
+    // The default still needs the tag.
+    EXPECT_EQ(score(name, "10 - 52 = -42", r), 0.0);
+  }
+  Record r2 = withAnswer("3.5");
+  EXPECT_EQ(score("answer_match", "it is 7/2 = 3.5", r2, last), 1.0);
+  EXPECT_EQ(score("answer_match", "it is .5", r2, last), 0.0);
+  EXPECT_NE(errorOf([] {
+              makeReward("answer_match", {{"untagged", "first"}});
+            }).find("must be zero or last_number"),
+            std::string::npos);
+}
+
 TEST(AnswerMatch, MegabyteCompletionsAreFast) {
   auto t0 = std::chrono::steady_clock::now();
   std::string junk(1 << 20, '<');
