@@ -19,8 +19,12 @@ std::string leaf(const std::string &name) {
   return dot == std::string::npos ? name : name.substr(dot + 1);
 }
 
+/// `q` names q or q_proj; `kv_a` also names DeepSeek's kv_a_proj_with_mqa
+/// (a `<target>_proj_` prefix), as r1c's projection table does.
 bool matches(const std::string &target, const std::string &leafName) {
-  return leafName == target || leafName == target + "_proj";
+  const std::string proj = target + "_proj";
+  return leafName == target || leafName == proj ||
+         leafName.rfind(proj + "_", 0) == 0;
 }
 
 /// Every r1rt::Linear of the model with its module name.

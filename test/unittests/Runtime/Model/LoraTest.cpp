@@ -10,6 +10,7 @@
 #include "TinyConfigs.h"
 
 #include "r1rt/Error.h"
+#include "r1rt/model/DeepSeek.h"
 #include "r1rt/model/Dense.h"
 #include "r1rt/model/Lora.h"
 #include "r1rt/model/Pretrained.h"
@@ -22,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using namespace r1rt;
 namespace fs = std::filesystem;
@@ -130,6 +132,35 @@ TEST(LoraTest, ErrorsNameWhatIsWrong) {
   expectError({4, 0, {"q"}}, "alpha must be positive");
   expectError({4, 8, {}}, "no targets");
   expectError({100, 8, {"q"}}, "rank 100 must be between 1 and");
+}
+
+TEST(LoraTest, DeepSeekTargetsMatchWhatR1cAccepts) {
+  // r1c's deepseek targets (MLA with and without q_rank, experts, shared
+  // experts, dense layers): each adapts at least one projection, and kv_a
+  // is DeepSeek's kv_a_proj_with_mqa.
+  for (int64_t qRank : {0, 16}) {
+    auto m = std::make_shared<DeepSeekModel>(test::tinyDeepSeek(qRank));
+    std::vector<std::string> targets = {"kv_a", "kv_b", "o", "gate", "up",
+                                        "down"};
+    if (qRank == 0)
+      targets.push_back("q");
+    else
+      targets.insert(targets.end(), {"q_a", "q_b"});
+    ASSERT_GT(applyLora(*m, {2, 4, targets}, 1), 0);
+    std::set<std::string> adapted;
+    for (auto &item : m->named_parameters())
+      if (item.key().find("lora_A") != std::string::npos)
+        adapted.insert(item.key());
+    bool kvA = false;
+    for (const std::string &n : adapted)
+      kvA = kvA || n.find("kv_a_proj_with_mqa.lora_A") != std::string::npos;
+    EXPECT_TRUE(kvA) << "kv_a did not adapt kv_a_proj_with_mqa";
+    // No router ("gate" of the MoE) and no LM head.
+    for (const std::string &n : adapted) {
+      EXPECT_EQ(n.find("lm_head"), std::string::npos) << n;
+      EXPECT_EQ(n.find("mlp.gate.lora"), std::string::npos) << n;
+    }
+  }
 }
 
 TEST(LoraTest, AdaptersOffGuardGivesTheBaseAndRestores) {
