@@ -71,31 +71,15 @@ public:
 
   double score(std::string_view completion,
                const data::Record &record) const override {
-    std::optional<std::string_view> tagged =
-        lastTagContent(completion, source.tag);
-    std::optional<std::string_view> content = source.find(completion);
-    if (record.kind == "countdown") {
-      std::vector<int64_t> numbers;
-      int64_t target;
-      countdownProblem(record, "answer_match", numbers, target);
-      return tagged && checkCountdown(*tagged, numbers, target) ==
-                           CountdownVerdict::Correct
-                 ? 1.0
-                 : 0.0;
-    }
-    if (record.kind == "kk") {
-      std::vector<std::string> names;
-      std::vector<bool> knights;
-      kkProblem(record, "answer_match", names, knights);
-      if (!tagged)
-        return 0.0;
-      auto roles = parseKkAnswer(trimSpace(*tagged), names);
-      return roles && *roles == knights ? 1.0 : 0.0;
-    }
+    // Countdown and kk read the tag only; other tasks may fall back to the
+    // last number (source.find). One scan of the completion either way.
+    if (record.kind == "countdown" || record.kind == "kk")
+      return scoreTagged(lastTagContent(completion, source.tag), record);
     if (!record.answer)
       fail("reward answer_match: record (kind '{}') has no answer; map one "
            "with jsonl(..., answer = \"field\")",
            record.kind);
+    std::optional<std::string_view> content = source.find(completion);
     if (!content)
       return 0.0;
     return answersEquivalent(*content, *record.answer) ? 1.0 : 0.0;
@@ -111,6 +95,27 @@ public:
   }
 
 private:
+  /// The countdown equation check or the kk assignment, on the tag content.
+  static double scoreTagged(std::optional<std::string_view> tagged,
+                            const data::Record &record) {
+    if (record.kind == "countdown") {
+      std::vector<int64_t> numbers;
+      int64_t target;
+      countdownProblem(record, "answer_match", numbers, target);
+      return tagged && checkCountdown(*tagged, numbers, target) ==
+                           CountdownVerdict::Correct
+                 ? 1.0
+                 : 0.0;
+    }
+    std::vector<std::string> names; // kk
+    std::vector<bool> knights;
+    kkProblem(record, "answer_match", names, knights);
+    if (!tagged)
+      return 0.0;
+    auto roles = parseKkAnswer(trimSpace(*tagged), names);
+    return roles && *roles == knights ? 1.0 : 0.0;
+  }
+
   AnswerSource source;
 };
 

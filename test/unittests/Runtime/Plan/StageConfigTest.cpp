@@ -57,6 +57,19 @@ void readConfig(const PlanStage &stage) {
     FAIL() << "no typed config for stage kind " << k;
 }
 
+/// A complete, well-typed grpo config (no lora).
+json completeGrpoConfig() {
+  return {{"batch", 8},        {"curriculum", "none"},
+          {"dynamic_sampling", false},
+          {"grad_clip", 1},    {"group", 8},
+          {"kl_reward", 0},    {"lr", 1e-05},
+          {"max_new", 128},    {"ref_reset", 0},
+          {"save_every", 50},  {"scale", "std"},
+          {"steps", 200},      {"temperature", 1},
+          {"top_p", 1},        {"updates", 1},
+          {"warmup", 0},       {"weight_decay", 0}};
+}
+
 std::string errorOf(const PlanStage &stage) {
   try {
     readConfig(stage);
@@ -142,15 +155,7 @@ TEST(StageConfigTest, MistypedFieldsArePlanErrors) {
   PlanStage st;
   st.name = "reason";
   st.kind = "grpo";
-  st.config = {{"batch", 8},        {"curriculum", "none"},
-               {"dynamic_sampling", false},
-               {"grad_clip", 1},    {"group", 8},
-               {"kl_reward", 0},    {"lr", 1e-05},
-               {"max_new", 128},    {"ref_reset", 0},
-               {"save_every", 50},  {"scale", "std"},
-               {"steps", 200},      {"temperature", 1},
-               {"top_p", 1},        {"updates", 1},
-               {"warmup", 0},       {"weight_decay", 0}};
+  st.config = completeGrpoConfig();
   EXPECT_EQ(errorOf(st), "");
   auto with = [&](const char *key, json value) {
     PlanStage bad = st;
@@ -262,15 +267,7 @@ TEST(StageConfigTest, LoraBlockIsReadAndChecked) {
   PlanStage grpo;
   grpo.name = "rl";
   grpo.kind = "grpo";
-  grpo.config = {{"batch", 8},        {"curriculum", "none"},
-                 {"dynamic_sampling", false},
-                 {"grad_clip", 1},    {"group", 8},
-                 {"kl_reward", 0},    {"lr", 1e-05},
-                 {"max_new", 128},    {"ref_reset", 0},
-                 {"save_every", 50},  {"scale", "std"},
-                 {"steps", 200},      {"temperature", 1},
-                 {"top_p", 1},        {"updates", 1},
-                 {"warmup", 0},       {"weight_decay", 0}};
+  grpo.config = completeGrpoConfig();
   EXPECT_FALSE(GrpoConfig::read(grpo).lora);
   grpo.config["lora"] = {{"rank", 8}, {"alpha", 16}, {"targets", {"q", "v"}}};
   l = GrpoConfig::read(grpo).lora;
